@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("dp.queues.urls")),
+    path("", include("dp.staff.urls")),
+    path("", include("dp.core.urls")),
+    path("people/", include("dp.people.urls")),
+    path("", include("dp.cases.urls")),
+    path("council/", include("dp.councils.urls")),
+    path("audit-log/", include("dp.audit_log.urls")),
+    path("api/", include("dp.api.urls")),
+]
+
+handler404 = "dp.core.views.not_found"

@@ -1,0 +1,96 @@
+"""Template helpers for GOV.UK Frontend components (loaded as a builtin in every template).
+
+`{% field form.x %}` renders a form field as the matching GOV.UK component with its label, hint
+and error message; `{% error_summary form %}` renders the error summary that links to each field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils import timezone
+
+from dp.core.money import format_pence
+
+register = template.Library()
+
+
+@register.filter
+def pounds(pence: int | None) -> str:
+    if pence is None:
+        return ""
+    return format_pence(int(pence))
+
+
+@register.filter
+def govuk_date(value: dt.date | dt.datetime | None) -> str:
+    """ "3 March 2026" (and "at 2:05pm" for a datetime, in UK time)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value)
+        hour = local.strftime("%I").lstrip("0") or "12"
+        return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local.strftime('%p').lower()}"
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.inclusion_tag("core/fields/field.html")
+def field(bound: BoundField, label_size: str = "s", page_heading: bool = False, width: str = "") -> dict[str, Any]:
+    widget_type = bound.widget_type
+    kind = {
+        "radioselect": "radios",
+        "checkboxselectmultiple": "checkboxes",
+        "checkbox": "checkbox",
+        "select": "select",
+        "textarea": "textarea",
+        "govukdate": "date",
+    }.get(widget_type, "input")
+    return {
+        "field": bound,
+        "kind": kind,
+        "label_size": label_size,
+        "page_heading": page_heading,
+        "width": width,
+        "input_type": getattr(bound.field.widget, "input_type", "text"),
+        "errors": bound.errors,
+        "describedby": " ".join(
+            part
+            for part in (
+                f"{bound.auto_id}-hint" if bound.help_text else "",
+                f"{bound.auto_id}-error" if bound.errors else "",
+            )
+            if part
+        ),
+    }
+
+
+@register.inclusion_tag("core/fields/error_summary.html")
+def error_summary(*forms: Any) -> dict[str, Any]:
+    items = []
+    for form in forms:
+        if form is None or not form.is_bound:
+            continue
+        for message in form.non_field_errors():
+            items.append({"href": "", "text": message})
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                continue
+            bound = form[name]
+            anchor = bound.auto_id
+            if bound.widget_type == "govukdate" or bound.widget_type in {"radioselect", "checkboxselectmultiple"}:
+                anchor = f"{anchor}_0"
+            for message in errors:
+                items.append({"href": f"#{anchor}", "text": message})
+    return {"items": items}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return str(query.urlencode())

@@ -1,0 +1,77 @@
+"""The work queues: which role lands on which, and what each holds.
+
+Later parts of the system add queues here ("payments to approve", "audits due") by adding a
+definition; the home page sends each person to the first queue their roles have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dp.cases.constants import CaseStatus
+from dp.staff.roles import Role
+
+
+@dataclass(frozen=True)
+class QueueDefinition:
+    slug: str
+    title: str
+    description: str
+    roles: tuple[str, ...]
+    statuses: tuple[str, ...] = ()
+    kind: str = "cases"  # "cases", "triage", "caseload", "team"
+
+
+QUEUES: tuple[QueueDefinition, ...] = (
+    QueueDefinition(
+        "triage",
+        "Referrals to triage",
+        "New contacts and referrals waiting for a decision, urgent first, then oldest first.",
+        (Role.TEAM_MANAGER,),
+        kind="triage",
+    ),
+    QueueDefinition(
+        "caseload",
+        "My caseload",
+        "Open cases allocated to you.",
+        (Role.SOCIAL_WORKER, Role.TEAM_MANAGER),
+        kind="caseload",
+    ),
+    QueueDefinition(
+        "team", "Team caseload", "Open cases in your team.", (Role.TEAM_MANAGER, Role.SOCIAL_WORKER), kind="team"
+    ),
+    QueueDefinition(
+        "financial-assessments",
+        "Financial assessments to do",
+        "Cases waiting for a financial assessment of the person's contribution.",
+        (Role.FINANCIAL_ASSESSOR,),
+        statuses=(CaseStatus.FINANCIAL_ASSESSMENT,),
+    ),
+    QueueDefinition(
+        "panel",
+        "Funding panel",
+        "Plans that cost more than the indicative budget, waiting for the funding panel.",
+        (Role.TEAM_MANAGER,),
+        statuses=(CaseStatus.FUNDING_PANEL, CaseStatus.PLAN_APPROVAL),
+    ),
+    QueueDefinition(
+        "setting-up",
+        "Direct payments being set up",
+        "Agreements being signed and direct payments whose account and payments are being set up.",
+        (Role.DP_SUPPORT, Role.PAYMENTS_OFFICER),
+        statuses=(CaseStatus.AGREEMENT, CaseStatus.PAYMENT_SETUP),
+    ),
+    QueueDefinition(
+        "active",
+        "Active direct payments",
+        "Direct payments that are running, under review or suspended.",
+        (Role.DP_SUPPORT, Role.AUDITOR, Role.PAYMENTS_OFFICER),
+        statuses=(CaseStatus.ACTIVE, CaseStatus.REVIEW, CaseStatus.SUSPENDED),
+    ),
+)
+
+BY_SLUG = {q.slug: q for q in QUEUES}
+
+
+def queues_for(roles: frozenset[str]) -> list[QueueDefinition]:
+    return [q for q in QUEUES if roles.intersection(q.roles)]
