@@ -28,6 +28,8 @@ def _json_safe(value: Any) -> Any:
         return value.pk
     if isinstance(value, list | tuple):
         return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
     return value
 
 
@@ -48,9 +50,9 @@ def audit_event_record(
         raise RuntimeError("Audit events are written inside the service's transaction.")
     data: dict[str, Any] = {}
     if before is not None:
-        data["before"] = before
+        data["before"] = {k: _json_safe(v) for k, v in before.items()}
     if after is not None:
-        data["after"] = after
+        data["after"] = {k: _json_safe(v) for k, v in after.items()}
     if extra:
         data.update({k: _json_safe(v) for k, v in extra.items()})
     return Event.objects.create(

@@ -172,7 +172,7 @@ def referral_allocate(*, actor: User, referral: Referral, worker: User) -> Case:
         case_type=referral.case_type,
         status=CaseStatus.ALLOCATED,
         status_changed_at=now,
-        team_id=worker.team_id,
+        team=worker.team,  # type: ignore[misc]  # _check_worker ensured a team
         worker=worker,
         opened_on=clock.today(),
     )
@@ -251,7 +251,7 @@ def case_reallocate(*, actor: User, case: Case, worker: User, reason: str) -> Ca
     Allocation.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
     Allocation.objects.create(case=case, worker=worker, allocated_by=actor, allocated_at=now, reason=reason.strip())
     case.worker = worker
-    case.team_id = worker.team_id
+    case.team = worker.team  # type: ignore[assignment]  # _check_worker ensured a team
     case.save(update_fields=["worker", "team", "updated_at"])
     audit_event_record(
         actor=actor,

@@ -64,7 +64,7 @@ class PoundsField(forms.CharField):
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
         text = super().to_python(value)
-        if text in ("", None):
+        if not text:
             return None
         try:
             return pounds_to_pence(text)

@@ -75,7 +75,7 @@ def staff_view(*roles: Role | str) -> Callable[[ViewFunc], ViewFunc]:
             user = request.user
             if not user.is_authenticated:
                 return _to_login(request)
-            if settings.DP_REQUIRE_TWO_FACTOR and not user.is_verified():  # type: ignore[union-attr]
+            if settings.DP_REQUIRE_TWO_FACTOR and not user.is_verified():  # type: ignore[union-attr,attr-defined]
                 return redirect(f"{reverse('staff:two_factor')}?{urlencode({'next': request.get_full_path()})}")
             if not policy.allows(user.roles):  # type: ignore[union-attr]
                 return render(

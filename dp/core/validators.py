@@ -15,7 +15,7 @@ def validate_uk_postcode(value: str) -> None:
 def validate_nhs_number(value: str) -> None:
     if value and not nhs_number_is_valid(value):
         raise ValidationError(
-            "Enter a valid NHS number: 10 digits, like 485 777 3456. "
+            "Enter a valid NHS number: 10 digits, like 943 476 5919. "
             "Check the digits, as the last one is a check digit",
             code="nhs_number",
         )

@@ -284,7 +284,7 @@ def step_people(ctx: SeedContext) -> None:
     while len(people) < n:
         roll = ctx.rng.random()
         cumulative = 0.0
-        case_type = CaseType.ADULT
+        case_type: str = CaseType.ADULT
         for ct, share in shares:
             cumulative += share
             if roll < cumulative:
@@ -352,14 +352,14 @@ def step_people(ctx: SeedContext) -> None:
     capacity: list[CapacityAssessment] = []
     assessor = ctx.staff["social.worker"]
     for client_idx, case_type, links in plans:
-        client = people[client_idx]
-        ctx.clients.append((client, case_type))
+        person = people[client_idx]
+        ctx.clients.append((person, case_type))
         for other_idx, kind, extra in links:
             other = people[other_idx]
             started = ctx.days_ago(200, 4000)
             if kind == "cares_for":
                 rel = Relationship(
-                    from_person=client,
+                    from_person=person,
                     to_person=other,
                     kind=RelationshipKind.CARER_OF,
                     same_household=extra.get("same_household", False),
@@ -368,7 +368,7 @@ def step_people(ctx: SeedContext) -> None:
             else:
                 rel = Relationship(
                     from_person=other,
-                    to_person=client,
+                    to_person=person,
                     kind=kind,
                     same_household=extra.get("same_household", False),
                     authority_basis=extra.get("authority_basis", ""),
@@ -378,7 +378,7 @@ def step_people(ctx: SeedContext) -> None:
             if extra.get("lacks_capacity"):
                 capacity.append(
                     CapacityAssessment(
-                        person=client,
+                        person=person,
                         assessed_on=ctx.days_ago(30, 700),
                         assessed_by=assessor,
                         has_capacity=False,
@@ -392,7 +392,7 @@ def step_people(ctx: SeedContext) -> None:
         ):
             capacity.append(
                 CapacityAssessment(
-                    person=client,
+                    person=person,
                     assessed_on=ctx.days_ago(30, 700),
                     assessed_by=assessor,
                     has_capacity=True,
@@ -412,7 +412,7 @@ def step_people(ctx: SeedContext) -> None:
         )
 
 
-TEAM_FOR_TYPE = {
+TEAM_FOR_TYPE: dict[str, list[str]] = {
     CaseType.ADULT: ["Adults North", "Adults South"],
     CaseType.CARER: ["Carers"],
     CaseType.CHILD_FAMILY: ["Children with Disabilities"],
@@ -437,7 +437,7 @@ STAGES: list[tuple[str, int]] = [
     (CaseStatus.CLOSED, 8),
 ]
 # A plausible path from "allocated" to each status, for the timeline.
-PATH_TO = {
+PATH_TO: dict[str, list[str]] = {
     CaseStatus.ALLOCATED: [],
     CaseStatus.NEEDS_ASSESSMENT: [CaseStatus.NEEDS_ASSESSMENT],
     CaseStatus.FINANCIAL_ASSESSMENT: [CaseStatus.NEEDS_ASSESSMENT, CaseStatus.FINANCIAL_ASSESSMENT],
@@ -635,7 +635,7 @@ def step_referrals_and_cases(ctx: SeedContext) -> None:
             summary=f"Case {case.reference} opened, worker {case.worker.display_name}",
         )
         path = PATH_TO[stage]
-        previous = CaseStatus.ALLOCATED
+        previous: str = CaseStatus.ALLOCATED
         span = max((case.status_changed_at - allocated_at).total_seconds(), 3600)
         for i, status in enumerate(path):
             assert status in CASE_TRANSITIONS[previous], (previous, status)

@@ -51,7 +51,7 @@ def _clean(values: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
     if cleaned.get("nhs_number"):
         digits = "".join(ch for ch in cleaned["nhs_number"] if ch.isdigit())
         if not nhs_number_is_valid(digits):
-            raise ValidationFailed("Enter a valid NHS number, like 485 777 3456", field="nhs_number")
+            raise ValidationFailed("Enter a valid NHS number, like 943 476 5919", field="nhs_number")
         cleaned["nhs_number"] = digits
     dob = cleaned.get("date_of_birth")
     if dob is not None and dob > today:
@@ -105,7 +105,7 @@ def person_update(*, actor: Any, person: Person, **values: Any) -> Person:
         event_type=EventType.PERSON_UPDATED,
         subject=person,
         person=person,
-        summary=f"Changed {', '.join(Person._meta.get_field(n).verbose_name for n in changed)}",
+        summary=f"Changed {', '.join(str(getattr(Person._meta.get_field(n), 'verbose_name', n)) for n in changed)}",
         before={k: before[k] for k in changed},
         after={k: snapshot(person, changed)[k] for k in changed},
     )

@@ -21,7 +21,7 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         username = cleaned.get("username")
         password = cleaned.get("password")
         if username and password:

@@ -92,3 +92,16 @@ def two_factor_confirmed(*, actor: User, device: Any) -> None:
         subject=actor,
         summary="Two-factor authentication set up",
     )
+
+
+def two_factor_device_for(*, user: User) -> tuple[Any, bool]:
+    """The user's confirmed authenticator device, or an unconfirmed one to set up (made once).
+
+    Returns (device, setting_up)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        return device, False
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
+    return device, True

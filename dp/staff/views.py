@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import io
 
 import qrcode
@@ -12,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dp.core.errors import DirectPaymentsError
 from dp.core.policies import public_view, staff_view, two_factor_view
@@ -63,29 +63,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def two_factor_view_(request: HttpRequest) -> HttpResponse:
     """Enter the code from an authenticator app, or set one up on first sign-in."""
     user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    setting_up = device is None
-    if setting_up:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=user, name="Authenticator app", confirmed=False
-        )
+    device, setting_up = services.two_factor_device_for(user=user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", "Too many wrong codes. Wait a minute, then enter the newest code")
+        elif device.verify_token(form.cleaned_data["token"]):
             if setting_up:
-                services.two_factor_confirmed(actor=user, device=device)
+                services.two_factor_confirmed(actor=user, device=device)  # type: ignore[arg-type]
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("token", "The code is not right. Check the time on your phone and enter the newest code")
+        else:
+            form.add_error("token", "The code is not right. Check the time on your phone and enter the newest code")
     context = {"form": form, "setting_up": setting_up, "next": _safe_next(request)}
     if setting_up:
         image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
         buffer = io.BytesIO()
         image.save(buffer)
         context["qr_svg"] = buffer.getvalue().decode()
-        context["secret"] = device.bin_key.hex()
-        import base64
-
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "staff/two_factor.html", context)
 

@@ -75,9 +75,9 @@ INCOME_TYPES: Mapping[str, str] = {
 
 # Income the regulations always disregard, with the reason shown to the person.
 DISREGARDED_BY_LAW: Mapping[str, str] = {
-    "dla_mobility": "mobility components are not counted (Charging Regs Sched 1 para 8)",
-    "pip_mobility": "mobility components are not counted (Charging Regs Sched 1 para 8)",
-    "earnings": "earnings are not counted (Charging Regs reg 14)",
+    "dla_mobility": "mobility components are disregarded, Charging Regs Sched 1 para 8",
+    "pip_mobility": "mobility components are disregarded, Charging Regs Sched 1 para 8",
+    "earnings": "earnings are disregarded, Charging Regs reg 14",
 }
 
 # Benefits that, when counted, oblige the council to allow disability-related expenditure (CH-INC-03).
@@ -266,7 +266,7 @@ class MinimumIncomeGuarantee:
 def tariff_income_weekly_pence(capital_pence: int, *, lower_limit_pence: int) -> int:
     """Weekly tariff income from capital: £1 for every £250, or part of £250, above the lower limit.
 
-    CH-CAP-05 (LAC 2024/25; Charging Regs reg 25): `ceil((capital - lower) / 250)` pounds, zero at
+    CH-CAP-05 (LAC 2024/25; CSSG Annex B): `ceil((capital - lower) / 250)` pounds, zero at
     or below the lower limit. The caller applies the upper limit (CH-CAP-03): at the national
     limits the most this gives for capital at or below £23,250 is £36.
     """
@@ -381,7 +381,7 @@ def _minimum_income_guarantee(
     local = policy.minimum_income_guarantee_weekly_pence
     if local is None:
         national = national_minimum_income_guarantee(request, figures)
-        lines = [*national.lines, BreakdownLine.money("Minimum Income Guarantee", national.weekly_pence)]
+        lines = [*national.lines, BreakdownLine.money("Minimum Income Guarantee (total)", national.weekly_pence)]
         return MinimumIncomeGuarantee(weekly_pence=national.weekly_pence, lines=lines)
     try:
         floor: int | None = national_minimum_income_guarantee(request, figures).weekly_pence
@@ -426,14 +426,14 @@ def calculate_contribution(
     # 1. Capital.
     capital = request.capital_pence
     lines.append(BreakdownLine.money("Capital (your own share of any jointly held capital)", capital))
-    if capital == 0:
-        lower = upper = None  # no limit is needed to assess no capital
-    else:
+    lower: int | None = None
+    upper: int | None = None
+    if capital > 0:  # no limit is needed to assess no capital
         lower, upper = capital_limits(figures, policy)
         lines.append(BreakdownLine.money("Lower capital limit", lower))
         lines.append(BreakdownLine.money("Upper capital limit", upper))
     if upper is not None and is_full_cost(capital, upper_limit_pence=upper):
-        return _full_cost_result(request, figures, policy, lines)
+        return _full_cost_result(request, figures, lines)
     tariff = 0 if lower is None else tariff_income_weekly_pence(capital, lower_limit_pence=lower)
 
     # 2. Income.
@@ -443,7 +443,7 @@ def calculate_contribution(
         name = INCOME_TYPES[item.type]
         reason = DISREGARDED_BY_LAW.get(item.type)
         if reason is None and item.type in policy.disregarded_income_types:
-            reason = "the council's policy does not count this income"
+            reason = "the council's policy disregards this income"
         if reason is None:
             counted += item.weekly_pence
             counts_disability_benefit |= item.type in DISABILITY_BENEFIT_TYPES
@@ -555,7 +555,7 @@ def _cap_and_waive(charge: int, cost_of_care: int, policy: ChargingPolicy, lines
 
 
 def _full_cost_result(
-    request: ContributionRequest, figures: NationalFigures, policy: ChargingPolicy, lines: list[BreakdownLine]
+    request: ContributionRequest, figures: NationalFigures, lines: list[BreakdownLine]
 ) -> ContributionResult:
     lines.append(
         BreakdownLine.text(
@@ -563,7 +563,11 @@ def _full_cost_result(
             "you pay the full cost of your care; your income is not assessed (Care Act s.18(2))",
         )
     )
-    contribution = _cap_and_waive(request.cost_of_care_weekly_pence, request.cost_of_care_weekly_pence, policy, lines)
+    # CALCULATE.md: for a full-cost payer "the contribution is then the cost of care"; the
+    # minimum-charge waiver is for means-tested charges only.
+    contribution = request.cost_of_care_weekly_pence
+    lines.append(BreakdownLine.money("Weekly cost of your care and support", contribution))
+    lines.append(BreakdownLine.money("Your weekly contribution (the full cost)", contribution))
     return ContributionResult(
         weekly_contribution_pence=contribution,
         full_cost=True,

@@ -34,6 +34,7 @@ figures (`PolicyMissing`) rather than stale ones.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -55,7 +56,9 @@ CHARGING_FIGURE_LABELS: Mapping[str, str] = {
     "capital_upper_limit_pence": "upper capital limit",
     "capital_lower_limit_pence": "lower capital limit",
     "mig_single_18_to_24_pence": "Minimum Income Guarantee, single person aged 18 to 24",
-    "mig_single_25_to_pension_credit_age_pence": "Minimum Income Guarantee, single person aged 25 to pension credit age",
+    "mig_single_25_to_pension_credit_age_pence": (
+        "Minimum Income Guarantee, single person aged 25 to pension credit age"
+    ),
     "mig_single_pension_credit_age_pence": "Minimum Income Guarantee, single person of pension credit age",
     "mig_lone_parent_pence": "Minimum Income Guarantee, lone parent aged 18 or over",
     "mig_couple_per_member_pence": "Minimum Income Guarantee, member of a couple aged 18 or over",
@@ -212,7 +215,7 @@ _Entry = TypeVar("_Entry", NationalFigures, MinimumWageRates)
 
 def _check_table(entries: Sequence[_Entry], table: str) -> tuple[_Entry, ...]:
     ordered = tuple(entries)
-    for index, (earlier, later) in enumerate(zip(ordered, ordered[1:], strict=False), start=1):
+    for index, (earlier, later) in enumerate(itertools.pairwise(ordered), start=1):
         if later.effective_from <= earlier.effective_from:
             raise ValidationFailed(
                 "Rates years must be listed in date order, each once.", field=f"{table}[{index}].effective_from"

@@ -51,15 +51,21 @@ def require_date(value: object, field: str) -> dt.date:
     return value
 
 
-def require_percent(value: object, field: str, *, maximum: Decimal | None = Decimal(100)) -> Decimal:
-    """A percentage as a Decimal (an int is accepted and converted); floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, int | Decimal):
-        raise ValidationFailed("Enter a percentage as a whole number or an exact decimal.", field=field)
-    percent = Decimal(value)
-    if not percent.is_finite():
-        raise ValidationFailed("Enter a percentage as a number.", field=field)
-    if percent < 0:
-        raise ValidationFailed("A percentage cannot be negative.", field=field)
-    if maximum is not None and percent > maximum:
-        raise ValidationFailed(f"A percentage cannot be more than {maximum}.", field=field)
+def require_rate(value: object, field: str) -> Decimal:
+    """A non-negative rate as a Decimal (an int is accepted and converted); floats are refused."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValidationFailed("Enter a whole number or an exact decimal.", field=field)
+    rate = Decimal(value)
+    if not rate.is_finite():
+        raise ValidationFailed("Enter a number.", field=field)
+    if rate < 0:
+        raise ValidationFailed("This cannot be negative.", field=field)
+    return rate
+
+
+def require_percent(value: object, field: str) -> Decimal:
+    """A percentage from 0 to 100 as a Decimal (see `require_rate`)."""
+    percent = require_rate(value, field)
+    if percent > 100:
+        raise ValidationFailed("A percentage cannot be more than 100.", field=field)
     return percent

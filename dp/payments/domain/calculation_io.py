@@ -40,7 +40,7 @@ from dp.core.errors import ValidationFailed
 #: total within what a JavaScript client can hold as a number (2**53).
 MAX_PENCE = 1_000_000_000_000
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def join_path(base: str, name: str) -> str:

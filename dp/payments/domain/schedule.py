@@ -389,7 +389,7 @@ def breakdown(result: ScheduleResult) -> tuple[BreakdownLine, ...]:
     lines.append(money_line("Total budget", result.budget_pence))
     if terms.basis == "net":
         lines.append(
-            money_line("Total contribution paid into the account by the person", result.contribution_due_pence)
+            money_line("Total contribution due, paid into the account by the person", result.contribution_due_pence)
         )
         lines.append(money_line("Total paid by the council (budget less contribution)", result.council_payment_pence))
     else:
