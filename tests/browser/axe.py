@@ -45,3 +45,30 @@ def assert_no_axe_violations(page: Page, context_label: str) -> None:
         raise AssertionError(
             f"axe found {len(violations)} violation(s) on {context_label} ({page.url}):\n{format_violations(violations)}"
         )
+
+
+_WIDER_THAN_VIEWPORT = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const wide = [...document.querySelectorAll('body *')].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1 && getComputedStyle(el).position !== 'fixed';
+  });
+  // The innermost offenders say most about the cause.
+  return wide.filter(el => !wide.some(other => other !== el && el.contains(other))).slice(0, 5)
+    .map(el => el.outerHTML.slice(0, 160));
+}"""
+
+
+def assert_reflows(page: Page, context_label: str, width: int = 320) -> None:
+    """WCAG 1.4.10 Reflow: at 320 CSS pixels wide (400% zoom) nothing needs scrolling sideways."""
+    original = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 640})
+    try:
+        offenders = page.evaluate(_WIDER_THAN_VIEWPORT)
+    finally:
+        if original:
+            page.set_viewport_size(original)
+    if offenders:
+        listing = "\n".join(f"  - {html}" for html in offenders)
+        raise AssertionError(f"{context_label} ({page.url}) scrolls sideways at {width}px wide:\n{listing}")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from dp.queues.definitions import queues_for
 from dp.staff.roles import Role
-from tests.browser.axe import assert_no_axe_violations
+from tests.browser.axe import assert_no_axe_violations, assert_reflows
 from tests.browser.conftest import sign_in
 from tests.test_url_matrix import EXPECTED, KWARGS, PUBLIC, all_patterns
 from tests.world import World, build_world
@@ -61,6 +61,7 @@ def submit_empty_and_check(page: Page, label: str) -> None:
         described = page.locator(f"[aria-describedby~='{message_id}']")
         assert described.count() >= 1, f"{label}: nothing is described by {message_id}"
     assert_no_axe_violations(page, f"{label} after an empty submit")
+    assert_reflows(page, f"{label} after an empty submit")
 
 
 @pytest.mark.parametrize("role", Role.values)
@@ -73,6 +74,7 @@ def test_every_page_a_role_can_see_is_accessible(page: Page, live_server, staff,
         response = page.goto(live_server.url + url)
         assert response is not None and response.status == 200, f"{label} {url}: {response and response.status}"
         assert_no_axe_violations(page, f"{label} as {role}")
+        assert_reflows(page, f"{label} as {role}")
         if page.locator("main form[method=post]").count():
             submit_empty_and_check(page, f"{label} as {role}")
 

@@ -104,7 +104,9 @@ class TestCompliance:
 
     def test_apprentice_breakdown_names_the_apprenticeship(self) -> None:
         result = check(D(2025, 6, 1), 30, 755, apprentice=True)
-        assert BreakdownLine.text("Rate that applies", "Apprentice rate, for a first-year apprentice") in result.breakdown
+        assert (
+            BreakdownLine.text("Rate that applies", "Apprentice rate, for a first-year apprentice") in result.breakdown
+        )
         assert result.breakdown[-1] == BreakdownLine.text("Result", "the pay meets the minimum wage")
 
     @given(st.integers(16, 90), st.booleans(), st.integers(0, 5000))

@@ -116,7 +116,9 @@ class TestCalculateReviewDates:
         assert any(line.label == "Note" for line in result.breakdown)
 
     def test_review_on_the_first_payment_day_is_allowed(self) -> None:
-        result = calculate_review_dates(ReviewDatesRequest(first_payment_on=D(2025, 6, 2), last_review_on=D(2025, 6, 2)))
+        result = calculate_review_dates(
+            ReviewDatesRequest(first_payment_on=D(2025, 6, 2), last_review_on=D(2025, 6, 2))
+        )
         assert result.next_review_due_by == D(2026, 6, 2)
 
     @pytest.mark.parametrize(("weeks", "due"), [(1, D(2025, 6, 9)), (8, D(2025, 7, 28)), (12, D(2025, 8, 25))])

@@ -334,7 +334,20 @@ class TestParseRequest:
         changes = [{"effective_on": "2025-04-07", "weekly_budget_pence": 1, "weekly_contribution_pence": -1}]
         assert error_of(body(changes=changes)).field == "changes[0].weekly_contribution_pence"
 
-    @pytest.mark.parametrize("bad", ["2025-4-7", "20250407", "2025-W15-1", "07/04/2025", "2025-02-30", "2025-04-07\n", "２０２５-04-07", 20250407, None])
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            "2025-4-7",
+            "20250407",
+            "2025-W15-1",
+            "07/04/2025",
+            "2025-02-30",
+            "2025-04-07\n",
+            "２０２５-04-07",
+            20250407,
+            None,
+        ],
+    )
     def test_dates_are_iso(self, bad):
         assert error_of(body(start_on=bad)).field == "start_on"
 
