@@ -29,6 +29,8 @@ EXPECTED: dict[str, Any] = {
     "staff:list": ADMIN,
     "staff:create": ADMIN,
     "staff:edit": ADMIN,
+    "staff:password_link": ADMIN,
+    "staff:set_password": PUBLIC,
     "core:accessibility": PUBLIC,
     "core:health": PUBLIC,
     "people:search": CARE_ROLES,
@@ -61,6 +63,8 @@ EXPECTED: dict[str, Any] = {
 KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "queues:queue": lambda w: {"slug": "caseload"},
     "staff:edit": lambda w: {"user_id": w.user(Role.SOCIAL_WORKER).pk},
+    "staff:password_link": lambda w: {"user_id": w.user(Role.SOCIAL_WORKER).pk},
+    "staff:set_password": lambda w: set_password_kwargs(w.user(Role.AUDITOR)),
     "people:detail": lambda w: {"person_id": w.person.pk},
     "people:edit": lambda w: {"person_id": w.person.pk},
     "people:relationship_add": lambda w: {"person_id": w.person.pk},
@@ -88,6 +92,13 @@ QUEUE_SLUG_FOR_ROLE = {
     Role.PAYMENTS_OFFICER: "active",
     Role.AUDITOR: "active",
 }
+
+
+def set_password_kwargs(user: Any) -> dict[str, str]:
+    from dp.staff.services import set_password_path
+
+    uidb64, token = set_password_path(user).strip("/").split("/")[-2:]
+    return {"uidb64": uidb64, "token": token}
 
 
 def walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:

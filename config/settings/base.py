@@ -96,6 +96,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff:login"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60  # set-password links work for 3 days
 LOGIN_REDIRECT_URL = "queues:home"
 LOGOUT_REDIRECT_URL = "staff:login"
 

@@ -35,6 +35,7 @@ class EventType(models.TextChoices):
     STAFF_SIGNED_IN = "staff.signed_in", "Staff member signed in"
     STAFF_TWO_FACTOR_ADDED = "staff.two_factor_added", "Two-factor authentication set up"
     STAFF_ROLES_CHANGED = "staff.roles_changed", "Staff roles changed"
+    STAFF_PASSWORD_SET = "staff.password_set", "Staff password set"
 
 
 class Event(models.Model):

@@ -56,3 +56,28 @@ class StaffForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="No team")
     roles = forms.MultipleChoiceField(choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False)
     is_active = forms.BooleanField(label="Account is active", required=False, initial=True)
+
+
+class SetPasswordForm(forms.Form):
+    new_password1 = forms.CharField(
+        label="New password",
+        help_text="At least 12 characters. A few unrelated words are easy to remember and hard to guess",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label="Confirm new password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, user: User, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_new_password2(self) -> str:
+        from django.contrib.auth import password_validation
+
+        first = self.cleaned_data.get("new_password1")
+        second = self.cleaned_data["new_password2"]
+        if first and first != second:
+            raise forms.ValidationError("The two passwords do not match")
+        password_validation.validate_password(second, self.user)
+        return second

@@ -105,3 +105,36 @@ def two_factor_device_for(*, user: User) -> tuple[Any, bool]:
         return device, False
     device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
     return device, True
+
+
+def set_password_path(user: User) -> str:
+    """The path of a one-time link for `user` to choose a password (Django's reset tokens: the
+    link stops working once the password changes, or after PASSWORD_RESET_TIMEOUT)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("staff:set_password", args=[uidb64, default_token_generator.make_token(user)])
+
+
+def user_for_set_password_link(*, uidb64: str, token: str) -> User | None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_decode
+
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()), is_active=True)
+    except (ValueError, User.DoesNotExist):
+        return None
+    return user if default_token_generator.check_token(user, token) else None
+
+
+@transaction.atomic
+def staff_password_set(*, user: User, password: str) -> None:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_event_record(
+        actor=user, event_type=EventType.STAFF_PASSWORD_SET, subject=user, summary="Password set by its owner"
+    )

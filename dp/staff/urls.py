@@ -10,4 +10,6 @@ urlpatterns = [
     path("staff/", views.staff_list, name="list"),
     path("staff/new/", views.staff_edit, name="create"),
     path("staff/<int:user_id>/", views.staff_edit, name="edit"),
+    path("staff/<int:user_id>/password-link/", views.password_link, name="password_link"),
+    path("set-password/<str:uidb64>/<str:token>/", views.set_password, name="set_password"),
 ]

@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 from dp.core.errors import DirectPaymentsError
 from dp.core.policies import public_view, staff_view, two_factor_view
 from dp.staff import services
-from dp.staff.forms import LoginForm, StaffForm, TokenForm
+from dp.staff.forms import LoginForm, SetPasswordForm, StaffForm, TokenForm
 from dp.staff.models import User
 from dp.staff.roles import Role
 
@@ -116,7 +116,15 @@ def staff_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse
                 username = (request.POST.get("username") or "").strip()
                 if not username:
                     raise DirectPaymentsError("Enter a username", field="username")
-                services.staff_create(actor=request.user, username=username, password=None, **form.cleaned_data)  # type: ignore[arg-type]
+                created = services.staff_create(
+                    actor=request.user, username=username, password=None, **form.cleaned_data
+                )  # type: ignore[arg-type]
+                link = request.build_absolute_uri(services.set_password_path(created))
+                messages.success(
+                    request,
+                    f"Account created. Give {created.display_name} this one-time link to choose a password (it works for 3 days): {link}",
+                )
+                return redirect("staff:edit", user_id=created.pk)
             messages.success(request, "Staff account saved")
             return redirect("staff:list")
         except DirectPaymentsError as exc:
@@ -128,3 +136,30 @@ def staff_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse
         "staff/staff_edit.html",
         {"form": form, "edited": user, "username_error": username_error, "username": request.POST.get("username", "")},
     )
+
+
+@public_view
+def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A new member of staff (or one whose password was reset) chooses their password."""
+    user = services.user_for_set_password_link(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "staff/set_password_invalid.html", status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.staff_password_set(user=user, password=form.cleaned_data["new_password1"])
+        messages.success(request, "Your password is set. Sign in with it now")
+        return redirect("staff:login")
+    return render(request, "staff/set_password.html", {"form": form, "staff_user": user})
+
+
+@staff_view(Role.SYSTEM_ADMIN)
+def password_link(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Make a new one-time set-password link for a member of staff (for example after a lockout)."""
+    user = get_object_or_404(User, pk=user_id)
+    if request.method == "POST":
+        link = request.build_absolute_uri(services.set_password_path(user))
+        messages.success(
+            request,
+            f"Give {user.display_name} this one-time link to choose a new password (it works for 3 days): {link}",
+        )
+    return redirect("staff:edit", user_id=user.pk)

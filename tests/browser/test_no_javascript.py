@@ -58,7 +58,9 @@ def test_core_tasks_work_without_javascript(no_js_page: Page, live_server, staff
     page.get_by_label("What support do they think would help?").fill("A short break from caring each month")
     page.get_by_label("Urgent", exact=True).check()
     page.get_by_role("button", name="Send to triage").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(re.compile(r"Referral R\d+ is in the triage queue"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        re.compile(r"Referral R\d+ is in the triage queue")
+    )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Waiting for triage")
     expect(page.locator(".govuk-summary-list")).to_contain_text("A short break from caring each month")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Urgent")

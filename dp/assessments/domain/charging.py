@@ -414,7 +414,7 @@ def calculate_contribution(
 ) -> ContributionResult:
     """The weekly contribution from a non-residential financial assessment.
 
-    Sources: Care Act 2014 ss.14, 17, 18(2); Charging Regs 2014 regs 7, 14, 25 and Sched 1;
+    Sources: Care Act 2014 ss.14, 17, 18(2); Charging Regs 2014 regs 7 and 14 and Sched 1;
     RULES.md §2.1 (formula), CH-CAP-01..05, CH-INC-01..04, CH-CPL-01/02, CH-ALW-01..03, CH-ALW-05.
     `figures` must be those in force on `request.assessed_on` (`national_figures.figures_for`).
     Raises PolicyMissing when a national figure the calculation needs is not entered.

@@ -37,6 +37,13 @@ def govuk_date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+@register.filter
+def chunks(value: str, size: int = 4) -> list[str]:
+    """ "ABCDEFGH"|chunks:4 -> ["ABCD", "EFGH"]: long codes shown in groups, to read and to wrap on narrow screens."""
+    text = str(value or "")
+    return [text[i : i + size] for i in range(0, len(text), int(size))]
+
+
 @register.inclusion_tag("core/fields/field.html")
 def field(bound: BoundField, label_size: str = "s", page_heading: bool = False, width: str = "") -> dict[str, Any]:
     widget_type = bound.widget_type
@@ -48,9 +55,12 @@ def field(bound: BoundField, label_size: str = "s", page_heading: bool = False, 
         "textarea": "textarea",
         "govukdate": "date",
     }.get(widget_type, "input")
+    # The date input's boxes get the error style too (red border), as in the GOV.UK date input component.
+    widget_html = bound.as_widget(attrs={"error": "true"}) if kind == "date" and bound.errors else ""
     return {
         "field": bound,
         "kind": kind,
+        "widget_html": widget_html,
         "label_size": label_size,
         "page_heading": page_heading,
         "width": width,

@@ -78,3 +78,39 @@ class TestTwoFactor:
         device.refresh_from_db()
         assert device.confirmed
         assert Event.objects.filter(event_type=EventType.STAFF_TWO_FACTOR_ADDED).exists()
+
+
+@pytest.mark.django_db
+class TestNewStaffSetTheirPassword:
+    def test_admin_creates_account_and_link_sets_password_once(self, client, staff, council) -> None:  # type: ignore[no-untyped-def]
+        from dp.staff.models import User
+
+        client.force_login(staff[Role.SYSTEM_ADMIN])
+        response = client.post(
+            reverse("staff:create"),
+            {
+                "username": "new.worker",
+                "first_name": "New",
+                "last_name": "Worker",
+                "email": "new@council.example",
+                "roles": [Role.SOCIAL_WORKER],
+                "is_active": "on",
+            },
+            follow=True,
+        )
+        body = response.content.decode()
+        assert "one-time link" in body
+        link = body.split("/set-password/")[1].split("/", 2)
+        path = f"/set-password/{link[0]}/{link[1]}/"
+        client.logout()
+        user = User.objects.get(username="new.worker")
+        assert not user.has_usable_password()
+        assert user.has_role(Role.SOCIAL_WORKER)
+        mismatch = client.post(
+            path, {"new_password1": "a long enough pass phrase", "new_password2": "different one here"}
+        )
+        assert "The two passwords do not match" in mismatch.content.decode()
+        client.post(path, {"new_password1": "a long enough pass phrase", "new_password2": "a long enough pass phrase"})
+        user.refresh_from_db()
+        assert user.check_password("a long enough pass phrase")
+        assert client.get(path).status_code == 404  # used once
