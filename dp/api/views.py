@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from drf_spectacular.views import SpectacularAPIView
 
-from dp.core.policies import public_view, staff_view
+from dp.core.policies import StaffRequest, public_view, staff_view
 
 
 @staff_view()
-def api_docs(request: HttpRequest) -> HttpResponse:
+def api_docs(request: StaffRequest) -> HttpResponse:
     return render(request, "api/docs.html")
 
 

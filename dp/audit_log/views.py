@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from dp.audit_log.models import Event, EventType
-from dp.core.policies import staff_view
+from dp.core.policies import StaffRequest, staff_view
 from dp.staff.roles import Role
 
 
@@ -19,7 +19,7 @@ class EventFilterForm(forms.Form):
 
 
 @staff_view(Role.AUDITOR, Role.SYSTEM_ADMIN)
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: StaffRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     events = Event.objects.select_related("acting_user", "person", "case").order_by("-occurred_at", "-id")
     if form.is_valid():

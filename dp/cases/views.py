@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -21,7 +21,7 @@ from dp.cases.forms import (
 )
 from dp.core import clock
 from dp.core.errors import DirectPaymentsError
-from dp.core.policies import staff_view
+from dp.core.policies import StaffRequest, staff_view
 from dp.core.views import add_service_error
 from dp.people.access import access_person_by_id
 from dp.staff.roles import CARE_ROLES, Role
@@ -35,8 +35,8 @@ def _crumbs(*items: tuple[str, str]) -> list[dict[str, str]]:
 
 
 @staff_view(*INTAKE_ROLES)
-def referral_create(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access_person_by_id(request.user, person_id)  # type: ignore[arg-type]
+def referral_create(request: StaffRequest, person_id: int) -> HttpResponse:
+    person = access_person_by_id(request.user, person_id)
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,9 +60,9 @@ def referral_create(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @staff_view(*CARE_ROLES)
-def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = access_referral_by_id(request.user, referral_id)  # type: ignore[arg-type]
-    can_triage = request.user.has_role(Role.TEAM_MANAGER) and referral.status in selectors.OPEN_REFERRAL  # type: ignore[union-attr]
+def referral_detail(request: StaffRequest, referral_id: int) -> HttpResponse:
+    referral = access_referral_by_id(request.user, referral_id)
+    can_triage = request.user.has_role(Role.TEAM_MANAGER) and referral.status in selectors.OPEN_REFERRAL
     return render(
         request,
         "cases/referral_detail.html",
@@ -82,8 +82,8 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     )
 
 
-def _triage_action(request: HttpRequest, referral_id: int, form_class, template_key: str, act):  # type: ignore[no-untyped-def]
-    referral = access_referral_by_id(request.user, referral_id)  # type: ignore[arg-type]
+def _triage_action(request: StaffRequest, referral_id: int, form_class, template_key: str, act):  # type: ignore[no-untyped-def]
+    referral = access_referral_by_id(request.user, referral_id)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,9 +108,9 @@ def _triage_action(request: HttpRequest, referral_id: int, form_class, template_
 
 
 @staff_view(Role.TEAM_MANAGER)
-def referral_allocate(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_allocate(request: StaffRequest, referral_id: int) -> HttpResponse:
     def act(referral, data):  # type: ignore[no-untyped-def]
-        case = services.referral_allocate(actor=request.user, referral=referral, worker=data["worker"])  # type: ignore[arg-type]
+        case = services.referral_allocate(actor=request.user, referral=referral, worker=data["worker"])
         messages.success(request, f"Case {case.reference} opened and allocated to {case.worker.display_name}")
         return redirect("queues:queue", slug="triage")
 
@@ -118,9 +118,9 @@ def referral_allocate(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @staff_view(Role.TEAM_MANAGER)
-def referral_request_information(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_request_information(request: StaffRequest, referral_id: int) -> HttpResponse:
     def act(referral, data):  # type: ignore[no-untyped-def]
-        services.referral_request_information(actor=request.user, referral=referral, **data)  # type: ignore[arg-type]
+        services.referral_request_information(actor=request.user, referral=referral, **data)
         messages.success(request, "Referral is waiting for information")
         return redirect("queues:queue", slug="triage")
 
@@ -128,9 +128,9 @@ def referral_request_information(request: HttpRequest, referral_id: int) -> Http
 
 
 @staff_view(Role.TEAM_MANAGER)
-def referral_return(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_return(request: StaffRequest, referral_id: int) -> HttpResponse:
     def act(referral, data):  # type: ignore[no-untyped-def]
-        services.referral_return_to_triage(actor=request.user, referral=referral, **data)  # type: ignore[arg-type]
+        services.referral_return_to_triage(actor=request.user, referral=referral, **data)
         messages.success(request, "Referral is back in the triage queue")
         return redirect("cases:referral_detail", referral_id=referral.pk)
 
@@ -138,9 +138,9 @@ def referral_return(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @staff_view(Role.TEAM_MANAGER)
-def referral_close(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_close(request: StaffRequest, referral_id: int) -> HttpResponse:
     def act(referral, data):  # type: ignore[no-untyped-def]
-        services.referral_close(actor=request.user, referral=referral, **data)  # type: ignore[arg-type]
+        services.referral_close(actor=request.user, referral=referral, **data)
         messages.success(request, "Referral closed")
         return redirect("queues:queue", slug="triage")
 
@@ -152,10 +152,10 @@ def _status_choices(case) -> list[tuple[str, str]]:  # type: ignore[no-untyped-d
 
 
 @staff_view(*CARE_ROLES)
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case_by_id(request.user, case_id)  # type: ignore[arg-type]
+def case_detail(request: StaffRequest, case_id: int) -> HttpResponse:
+    case = access_case_by_id(request.user, case_id)
     user = request.user
-    can_work = user.has_role(Role.TEAM_MANAGER) or (user.has_role(Role.SOCIAL_WORKER) and case.team_id == user.team_id)  # type: ignore[union-attr]
+    can_work = user.has_role(Role.TEAM_MANAGER) or (user.has_role(Role.SOCIAL_WORKER) and case.team_id == user.team_id)
     grace = services.note_grace_minutes(clock.today())
     now = clock.now()
     notes = [
@@ -168,7 +168,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "can_work": can_work and case.is_open,
-            "can_note": user.has_role(*CARE_ROLES) and case.is_open,  # type: ignore[union-attr]
+            "can_note": user.has_role(*CARE_ROLES) and case.is_open,
             "transition_form": TransitionForm(choices=_status_choices(case)),
             "note_form": NoteForm(),
             "notes": notes,
@@ -187,12 +187,12 @@ def _case_crumbs(case):  # type: ignore[no-untyped-def]
 
 
 @staff_view(*CASEWORK_ROLES)
-def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case_by_id(request.user, case_id)  # type: ignore[arg-type]
+def case_transition(request: StaffRequest, case_id: int) -> HttpResponse:
+    case = access_case_by_id(request.user, case_id)
     form = TransitionForm(request.POST or None, choices=_status_choices(case))
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_transition(actor=request.user, case=case, **form.cleaned_data)  # type: ignore[arg-type]
+            services.case_transition(actor=request.user, case=case, **form.cleaned_data)
         except DirectPaymentsError as exc:
             add_service_error(form, exc)
         else:
@@ -212,12 +212,12 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @staff_view(Role.TEAM_MANAGER)
-def case_reallocate(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case_by_id(request.user, case_id)  # type: ignore[arg-type]
+def case_reallocate(request: StaffRequest, case_id: int) -> HttpResponse:
+    case = access_case_by_id(request.user, case_id)
     form = ReallocateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_reallocate(actor=request.user, case=case, **form.cleaned_data)  # type: ignore[arg-type]
+            services.case_reallocate(actor=request.user, case=case, **form.cleaned_data)
         except DirectPaymentsError as exc:
             add_service_error(form, exc)
         else:
@@ -237,15 +237,15 @@ def case_reallocate(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @staff_view(*CARE_ROLES)
-def case_note_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case_by_id(request.user, case_id)  # type: ignore[arg-type]
+def case_note_add(request: StaffRequest, case_id: int) -> HttpResponse:
+    case = access_case_by_id(request.user, case_id)
     adds_to = None
     if request.GET.get("adds_to") or request.POST.get("adds_to"):
-        adds_to = access_case_note_by_id(request.user, int(request.GET.get("adds_to") or request.POST["adds_to"]))  # type: ignore[arg-type]
+        adds_to = access_case_note_by_id(request.user, int(request.GET.get("adds_to") or request.POST["adds_to"]))
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_note_add(actor=request.user, case=case, text=form.cleaned_data["text"], adds_to=adds_to)  # type: ignore[arg-type]
+            services.case_note_add(actor=request.user, case=case, text=form.cleaned_data["text"], adds_to=adds_to)
         except DirectPaymentsError as exc:
             add_service_error(form, exc)
         else:
@@ -259,12 +259,12 @@ def case_note_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @staff_view(*CARE_ROLES)
-def case_note_correct(request: HttpRequest, note_id: int) -> HttpResponse:
-    note = access_case_note_by_id(request.user, note_id)  # type: ignore[arg-type]
+def case_note_correct(request: StaffRequest, note_id: int) -> HttpResponse:
+    note = access_case_note_by_id(request.user, note_id)
     form = NoteForm(request.POST or None, initial={"text": note.text})
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_note_correct(actor=request.user, note=note, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+            services.case_note_correct(actor=request.user, note=note, text=form.cleaned_data["text"])
         except DirectPaymentsError as exc:
             add_service_error(form, exc)
         else:

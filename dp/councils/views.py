@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from dp.core import clock
 from dp.core.errors import DirectPaymentsError
-from dp.core.policies import staff_view
+from dp.core.policies import StaffRequest, staff_view
 from dp.core.views import add_service_error
 from dp.councils import selectors, services
 from dp.councils.domain.policy import REGISTRY
@@ -32,7 +32,7 @@ def _crumbs() -> list[dict[str, str]]:
 
 
 @staff_view(*VIEW_ROLES)
-def council_settings(request: HttpRequest) -> HttpResponse:
+def council_settings(request: StaffRequest) -> HttpResponse:
     council = _council()
     return render(
         request,
@@ -41,14 +41,14 @@ def council_settings(request: HttpRequest) -> HttpResponse:
             "council": council,
             "districts": list(council.districts.values_list("district", flat=True)),
             "policy": selectors.policy_overview(council=council, on=clock.today()),
-            "can_edit": request.user.has_role(Role.SYSTEM_ADMIN),  # type: ignore[union-attr]
+            "can_edit": request.user.has_role(Role.SYSTEM_ADMIN),
             "breadcrumbs": [{"label": "Home", "url": reverse("queues:home")}],
         },
     )
 
 
 @staff_view(Role.SYSTEM_ADMIN)
-def council_edit(request: HttpRequest) -> HttpResponse:
+def council_edit(request: StaffRequest) -> HttpResponse:
     council = _council()
     initial = {
         "name": council.name,
@@ -73,7 +73,7 @@ def council_edit(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Role.SYSTEM_ADMIN)
-def policy_value_set(request: HttpRequest, key: str) -> HttpResponse:
+def policy_value_set(request: StaffRequest, key: str) -> HttpResponse:
     council = _council()
     try:
         parameter = REGISTRY.get(key)

@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from dp.cases.selectors import person_open_referrals
 from dp.core import clock
 from dp.core.errors import DirectPaymentsError
-from dp.core.policies import staff_view
+from dp.core.policies import StaffRequest, staff_view
 from dp.core.views import add_service_error
 from dp.people import selectors, services
 from dp.people.access import access_person_by_id
@@ -28,22 +28,22 @@ def _crumbs(*items: tuple[str, str]) -> list[dict[str, str]]:
 
 
 @staff_view(*CARE_ROLES)
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: StaffRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid() and form.has_criteria():
-        results = selectors.person_search(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        results = selectors.person_search(user=request.user, **form.cleaned_data)
         page = Paginator(results, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "people/search.html",
-        {"form": form, "page": page, "today": clock.today(), "can_add": request.user.has_role(*INTAKE_ROLES)},  # type: ignore[union-attr]
+        {"form": form, "page": page, "today": clock.today(), "can_add": request.user.has_role(*INTAKE_ROLES)},
     )
 
 
 @staff_view(*CARE_ROLES)
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access_person_by_id(request.user, person_id)  # type: ignore[arg-type]
+def person_detail(request: StaffRequest, person_id: int) -> HttpResponse:
+    person = access_person_by_id(request.user, person_id)
     from dp.cases.access import cases_visible_to
 
     today = clock.today()
@@ -57,17 +57,17 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "life_stage": person.life_stage(today),
             "relationships": selectors.person_relationships(person),
             "capacity": selectors.person_current_capacity(person),
-            "cases": cases_visible_to(request.user).filter(person=person).select_related("worker", "team"),  # type: ignore[arg-type]
+            "cases": cases_visible_to(request.user).filter(person=person).select_related("worker", "team"),
             "referrals": person_open_referrals(person),
             "timeline": selectors.person_timeline(person),
-            "can_edit": request.user.has_role(*CASEWORK_ROLES),  # type: ignore[union-attr]
+            "can_edit": request.user.has_role(*CASEWORK_ROLES),
             "breadcrumbs": _crumbs(("Home", reverse("queues:home")), ("People", reverse("people:search"))),
         },
     )
 
 
 @staff_view(*INTAKE_ROLES)
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: StaffRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,8 +97,8 @@ def _person_values(form: PersonForm) -> dict[str, object]:
 
 
 @staff_view(*CASEWORK_ROLES)
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access_person_by_id(request.user, person_id)  # type: ignore[arg-type]
+def person_edit(request: StaffRequest, person_id: int) -> HttpResponse:
+    person = access_person_by_id(request.user, person_id)
     initial = {name: getattr(person, name) for name in PERSON_FIELDS}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -126,13 +126,13 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @staff_view(*CASEWORK_ROLES)
-def relationship_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access_person_by_id(request.user, person_id)  # type: ignore[arg-type]
+def relationship_add(request: StaffRequest, person_id: int) -> HttpResponse:
+    person = access_person_by_id(request.user, person_id)
     form = RelationshipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            other = access_person_by_id(request.user, data["other_person"])  # type: ignore[arg-type]
+            other = access_person_by_id(request.user, data["other_person"])
         except Exception:
             form.add_error("other_person", "There is no person with that number")
         else:
@@ -169,8 +169,8 @@ def _person_crumbs(person):  # type: ignore[no-untyped-def]
 
 
 @staff_view(*CASEWORK_ROLES)
-def relationship_end(request: HttpRequest, person_id: int, relationship_id: int) -> HttpResponse:
-    person = access_person_by_id(request.user, person_id)  # type: ignore[arg-type]
+def relationship_end(request: StaffRequest, person_id: int, relationship_id: int) -> HttpResponse:
+    person = access_person_by_id(request.user, person_id)
     relationship = Relationship.objects.filter(Q(from_person=person) | Q(to_person=person), pk=relationship_id).first()
     if relationship is None:
         raise Http404("No such relationship")
@@ -193,8 +193,8 @@ def relationship_end(request: HttpRequest, person_id: int, relationship_id: int)
 
 
 @staff_view(Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
-def capacity_record(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access_person_by_id(request.user, person_id)  # type: ignore[arg-type]
+def capacity_record(request: StaffRequest, person_id: int) -> HttpResponse:
+    person = access_person_by_id(request.user, person_id)
     form = CapacityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

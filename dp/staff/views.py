@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from dp.core.errors import DirectPaymentsError
-from dp.core.policies import public_view, staff_view, two_factor_view
+from dp.core.policies import StaffRequest, public_view, staff_view, two_factor_view
 from dp.staff import services
 from dp.staff.forms import LoginForm, SetPasswordForm, StaffForm, TokenForm
 from dp.staff.models import User
@@ -53,17 +53,17 @@ def _reverse(name: str) -> str:
 
 @require_POST
 @two_factor_view
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: StaffRequest) -> HttpResponse:
     logout(request)
     messages.success(request, "You have signed out")
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 @two_factor_view
-def two_factor_view_(request: HttpRequest) -> HttpResponse:
+def two_factor_view_(request: StaffRequest) -> HttpResponse:
     """Enter the code from an authenticator app, or set one up on first sign-in."""
     user = request.user
-    device, setting_up = services.two_factor_device_for(user=user)  # type: ignore[arg-type]
+    device, setting_up = services.two_factor_device_for(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
@@ -71,7 +71,7 @@ def two_factor_view_(request: HttpRequest) -> HttpResponse:
             form.add_error("token", "Too many wrong codes. Wait a minute, then enter the newest code")
         elif device.verify_token(form.cleaned_data["token"]):
             if setting_up:
-                services.two_factor_confirmed(actor=user, device=device)  # type: ignore[arg-type]
+                services.two_factor_confirmed(actor=user, device=device)
             otp_login(request, device)
             return redirect(_safe_next(request))
         else:
@@ -87,13 +87,13 @@ def two_factor_view_(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Role.SYSTEM_ADMIN)
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: StaffRequest) -> HttpResponse:
     users = User.objects.select_related("team").prefetch_related("groups").order_by("last_name", "first_name")
     return render(request, "staff/staff_list.html", {"users": users, "roles": Role})
 
 
 @staff_view(Role.SYSTEM_ADMIN)
-def staff_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+def staff_edit(request: StaffRequest, user_id: int | None = None) -> HttpResponse:
     user = get_object_or_404(User, pk=user_id) if user_id else None
     initial = {}
     if user:
@@ -111,18 +111,19 @@ def staff_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             if user:
-                services.staff_update(actor=request.user, user=user, **form.cleaned_data)  # type: ignore[arg-type]
+                services.staff_update(actor=request.user, user=user, **form.cleaned_data)
             else:
                 username = (request.POST.get("username") or "").strip()
                 if not username:
                     raise DirectPaymentsError("Enter a username", field="username")
                 created = services.staff_create(
                     actor=request.user, username=username, password=None, **form.cleaned_data
-                )  # type: ignore[arg-type]
+                )
                 link = request.build_absolute_uri(services.set_password_path(created))
                 messages.success(
                     request,
-                    f"Account created. Give {created.display_name} this one-time link to choose a password (it works for 3 days): {link}",
+                    f"Account created. Give {created.display_name} this one-time link to choose a password "
+                    f"(it works for 3 days): {link}",
                 )
                 return redirect("staff:edit", user_id=created.pk)
             messages.success(request, "Staff account saved")
@@ -153,7 +154,7 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 
 @staff_view(Role.SYSTEM_ADMIN)
-def password_link(request: HttpRequest, user_id: int) -> HttpResponse:
+def password_link(request: StaffRequest, user_id: int) -> HttpResponse:
     """Make a new one-time set-password link for a member of staff (for example after a lockout)."""
     user = get_object_or_404(User, pk=user_id)
     if request.method == "POST":

@@ -39,9 +39,10 @@ class TestAuditLogIsAppendOnly:
         # pytest-django wraps each test in a transaction, so leave it to check the guard.
         from unittest import mock
 
-        with mock.patch("dp.audit_log.services.transaction.get_connection") as conn, pytest.raises(RuntimeError):
+        with mock.patch("dp.audit_log.services.transaction.get_connection") as conn:
             conn.return_value.in_atomic_block = False
-            audit_event_record(actor=None, event_type=EventType.PERSON_UPDATED, subject=person, summary="x")
+            with pytest.raises(RuntimeError):
+                audit_event_record(actor=None, event_type=EventType.PERSON_UPDATED, subject=person, summary="x")
 
     def test_changes_lists_differences(self, staff) -> None:  # type: ignore[no-untyped-def]
         assert self._event(staff).changes == [("a", 1, 2)]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from dp.core.errors import PolicyMissing, ValidationFailed
 from dp.monitoring.domain.surplus import (
+    MAX_PENCE,
     Commitment,
     SurplusPolicy,
     SurplusRequest,
@@ -216,6 +217,9 @@ class TestParseRequest:
         with pytest.raises(ValidationFailed) as info:
             request(0, -1)
         assert info.value.field == "commitments[0].amount_pence"
+        with pytest.raises(ValidationFailed, match="no more than") as info:
+            request(-MAX_PENCE - 1)
+        assert info.value.field == "balance_pence"
 
 
 class TestResponse:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from dp.payments.domain import bacs
 from dp.payments.domain.bacs import (
     BacsCredit,
     BacsFileError,
@@ -192,6 +193,16 @@ class TestWriterChecks:
 
     def test_refuses_an_empty_file(self):
         assert error_field(BacsSubmission(COUNCIL, 1, D(2025, 4, 3), D(2025, 4, 4), ())) == "credits"
+
+    def test_refuses_more_payments_than_the_trailer_can_count(self, monkeypatch):
+        monkeypatch.setattr(bacs, "MAX_RECORDS", 3)
+        assert error_field(submission(credit(), credit(), credit())) == "credits"
+
+    def test_a_number_too_wide_for_its_field_is_never_written(self):
+        with pytest.raises(BacsFileError, match="does not fit"):
+            bacs._n(1_000_000, 6)
+        with pytest.raises(BacsFileError, match="does not fit"):
+            bacs._n(-1, 6)
 
     def test_refuses_a_total_too_big_for_the_contra(self):
         big = credit(amount_pence=60_000_000_000)
