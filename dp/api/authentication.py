@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 
@@ -36,3 +37,13 @@ class StaffTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):  # type: ignore[no-untyped-def]
         return self.keyword
+
+
+class StaffTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """Describes the bearer token in the OpenAPI schema."""
+
+    target_class = "dp.api.authentication.StaffTokenAuthentication"
+    name = "staffToken"
+
+    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+        return {"type": "http", "scheme": "bearer", "description": "A token from `manage.py api_token USERNAME`."}

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularJSONAPIView
 
-from dp.core.policies import StaffRequest, public_view, staff_view
+from dp.calculations.api import CalculateView
+from dp.core.policies import StaffRequest, api_view, public_view, staff_view
 
 
 @staff_view()
@@ -12,4 +13,5 @@ def api_docs(request: StaffRequest) -> HttpResponse:
     return render(request, "api/docs.html")
 
 
-schema_view = public_view(SpectacularAPIView.as_view())
+schema_view = public_view(SpectacularJSONAPIView.as_view())
+calculate_view = api_view(CalculateView.as_view())

@@ -15,7 +15,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if request.user.is_authenticated if hasattr(request, "user") else False:
+        if getattr(getattr(request, "user", None), "is_authenticated", False):
             # Pages about people must not be kept by shared browsers or proxies.
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -40,6 +40,8 @@ class AccessPolicy:
     roles: frozenset[str]
     # Pages on the way to two-factor sign-in are reachable before the second factor.
     before_second_factor: bool = False
+    # JSON API endpoints authenticate with a session or a bearer token.
+    api: bool = False
 
     def allows(self, roles: frozenset[str]) -> bool:
         return self.public or bool(self.roles & roles)
@@ -53,6 +55,12 @@ def _attach(view: ViewFunc, policy: AccessPolicy) -> ViewFunc:
 def public_view(view: ViewFunc) -> ViewFunc:
     """Anyone, signed in or not (the sign-in page, health check)."""
     return _attach(view, AccessPolicy(public=True, roles=frozenset()))
+
+
+def api_view(view: ViewFunc) -> ViewFunc:
+    """A JSON API view: any active member of staff, signed in or with a bearer token (Django REST
+    framework checks authentication and answers 401/403 itself; no redirects to a sign-in page)."""
+    return _attach(view, AccessPolicy(public=False, roles=ALL_ROLES, api=True))
 
 
 def two_factor_view(view: ViewFunc) -> ViewFunc:

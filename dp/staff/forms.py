@@ -58,6 +58,24 @@ class StaffForm(forms.Form):
     is_active = forms.BooleanField(label="Account is active", required=False, initial=True)
 
 
+class StaffCreateForm(StaffForm):
+    """Adding a member of staff: the username too, checked with the other fields so every problem shows at once."""
+
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text=(
+            "After saving you get a one-time link to give them, to choose their password. "
+            "They set up their authenticator app when they first sign in."
+        ),
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    field_order = ["username"]
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip()
+
+
 class SetPasswordForm(forms.Form):
     new_password1 = forms.CharField(
         label="New password",

@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 from dp.core.errors import DirectPaymentsError
 from dp.core.policies import StaffRequest, public_view, staff_view, two_factor_view
 from dp.staff import services
-from dp.staff.forms import LoginForm, SetPasswordForm, StaffForm, TokenForm
+from dp.staff.forms import LoginForm, SetPasswordForm, StaffCreateForm, StaffForm, TokenForm
 from dp.staff.models import User
 from dp.staff.roles import Role
 
@@ -106,19 +106,15 @@ def staff_edit(request: StaffRequest, user_id: int | None = None) -> HttpRespons
             "roles": list(user.groups.values_list("name", flat=True)),
             "is_active": user.is_active,
         }
-    form = StaffForm(request.POST or None, initial=initial)
-    username_error = ""
+    form = (StaffForm if user else StaffCreateForm)(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if user:
                 services.staff_update(actor=request.user, user=user, **form.cleaned_data)
             else:
-                username = (request.POST.get("username") or "").strip()
-                if not username:
-                    raise DirectPaymentsError("Enter a username", field="username")
-                created = services.staff_create(
-                    actor=request.user, username=username, password=None, **form.cleaned_data
-                )
+                fields = dict(form.cleaned_data)
+                username = fields.pop("username")
+                created = services.staff_create(actor=request.user, username=username, password=None, **fields)
                 link = request.build_absolute_uri(services.set_password_path(created))
                 messages.success(
                     request,
@@ -129,14 +125,8 @@ def staff_edit(request: StaffRequest, user_id: int | None = None) -> HttpRespons
             messages.success(request, "Staff account saved")
             return redirect("staff:list")
         except DirectPaymentsError as exc:
-            if exc.field == "username":
-                username_error = exc.message
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(
-        request,
-        "staff/staff_edit.html",
-        {"form": form, "edited": user, "username_error": username_error, "username": request.POST.get("username", "")},
-    )
+    return render(request, "staff/staff_edit.html", {"form": form, "edited": user})
 
 
 @public_view

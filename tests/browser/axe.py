@@ -42,9 +42,8 @@ def assert_no_axe_violations(page: Page, context_label: str) -> None:
     """Fail with a readable list (rule, impact, help, first three targets) when axe finds anything."""
     violations = axe_violations(page)
     if violations:
-        raise AssertionError(
-            f"axe found {len(violations)} violation(s) on {context_label} ({page.url}):\n{format_violations(violations)}"
-        )
+        listing = format_violations(violations)
+        raise AssertionError(f"axe found {len(violations)} violation(s) on {context_label} ({page.url}):\n{listing}")
 
 
 _WIDER_THAN_VIEWPORT = """() => {

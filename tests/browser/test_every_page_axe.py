@@ -7,6 +7,8 @@ added there.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -14,14 +16,17 @@ from playwright.sync_api import Page, expect
 from dp.queues.definitions import queues_for
 from dp.staff.roles import Role
 from tests.browser.axe import assert_no_axe_violations, assert_reflows
-from tests.browser.conftest import sign_in
-from tests.test_url_matrix import EXPECTED, KWARGS, PUBLIC, all_patterns
+from tests.browser.conftest import sign_in, sign_out
+from tests.test_url_matrix import EXPECTED, KWARGS, PUBLIC, all_patterns, set_password_kwargs
 from tests.world import World, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Not HTML pages: sign-out is POST only; the health check and the OpenAPI schema are JSON.
-NOT_PAGES = {"staff:logout", "core:health", "api:schema"}
+# Not HTML pages: sign-out and "make a new set-password link" are POST actions (the second is checked in
+# test_new_member_of_staff_sets_a_password); the health check and the OpenAPI schema are JSON.
+NOT_PAGES = {"staff:logout", "staff:password_link", "core:health", "api:schema"}
+# The page's form with fields to fill in (not a one-button form such as "Make a new set-password link").
+MAIN_FORM = "main form[method=post]:has(input:not([type=hidden]), textarea, select)"
 
 
 def pages_for(role: str, world: World) -> list[tuple[str, str]]:
@@ -36,13 +41,25 @@ def pages_for(role: str, world: World) -> list[tuple[str, str]]:
             for queue in queues_for(roles):
                 pages.append((f"{name} {queue.slug}", reverse(name, kwargs={"slug": queue.slug})))
             continue
-        pages.append((name, reverse(name, kwargs=KWARGS.get(name, lambda w: {})(world))))
+        if name == "staff:set_password":
+            # A link for someone who is not signing in here (signing in makes a person's own link stale).
+            kwargs = set_password_kwargs(world.user("second_payments_officer"))
+        else:
+            kwargs = KWARGS.get(name, lambda w: {})(world)
+        pages.append((name, reverse(name, kwargs=kwargs)))
     return pages
+
+
+def status_of(page: Page, url: str) -> int:
+    """Open `url` and give the HTTP status of the page that ends up shown."""
+    response = page.goto(url)
+    assert response is not None, url
+    return response.status
 
 
 def submit_empty_and_check(page: Page, label: str) -> None:
     """Clear every text box of the page's main form, submit it, and check the errors are shown accessibly."""
-    form = page.locator("main form[method=post]")
+    form = page.locator(MAIN_FORM).first
     boxes = form.locator(
         "input[type=text], input[type=email], input[type=password], input[type=number], input[type=tel], textarea"
     )
@@ -54,7 +71,8 @@ def submit_empty_and_check(page: Page, label: str) -> None:
     assert page.title().startswith("Error: "), f"{label}: the title should start 'Error: ' ({page.title()!r})"
     # Each link in the summary must lead to a field on the page.
     for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        assert href.startswith("#") and page.locator(f"[id='{href[1:]}']").count() == 1, f"{label}: link {href}"
+        assert href.startswith("#"), f"{label}: link {href}"
+        assert page.locator(f"[id='{href[1:]}']").count() == 1, f"{label}: link {href} leads nowhere"
     # Each field in error has its message tied to the control.
     for message_id in page.locator(".govuk-error-message").evaluate_all("ps => ps.map(p => p.id)"):
         assert message_id, f"{label}: error message without an id"
@@ -71,11 +89,10 @@ def test_every_page_a_role_can_see_is_accessible(page: Page, live_server, staff,
     sign_in(page, live_server.url, staff[role].username)
     assert_no_axe_violations(page, f"{role} landing page")
     for label, url in pages_for(role, world):
-        response = page.goto(live_server.url + url)
-        assert response is not None and response.status == 200, f"{label} {url}: {response and response.status}"
+        assert status_of(page, live_server.url + url) == 200, f"{label} {url}"
         assert_no_axe_violations(page, f"{label} as {role}")
         assert_reflows(page, f"{label} as {role}")
-        if page.locator("main form[method=post]").count():
+        if page.locator(MAIN_FORM).count():
             submit_empty_and_check(page, f"{label} as {role}")
 
 
@@ -93,19 +110,16 @@ def test_sign_in_page_is_accessible_with_and_without_errors(page: Page, live_ser
 
 def test_error_pages_are_accessible(page: Page, live_server, staff) -> None:  # type: ignore[no-untyped-def]
     world = build_world(staff)
-    response = page.goto(f"{live_server.url}/no-such-page/")
-    assert response is not None and response.status == 404
+    assert status_of(page, f"{live_server.url}/no-such-page/") == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert_no_axe_violations(page, "404 page (signed out)")
 
     sign_in(page, live_server.url, staff[Role.SOCIAL_WORKER].username)
-    response = page.goto(f"{live_server.url}{reverse('people:detail', args=[world.restricted_person.pk])}")
-    assert response is not None and response.status == 404
+    assert status_of(page, f"{live_server.url}{reverse('people:detail', args=[world.restricted_person.pk])}") == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert_no_axe_violations(page, "404 page (restricted record)")
 
-    response = page.goto(f"{live_server.url}{reverse('staff:list')}")
-    assert response is not None and response.status == 403
+    assert status_of(page, f"{live_server.url}{reverse('staff:list')}") == 403
     expect(page.get_by_role("heading", name="You cannot use this page")).to_be_visible()
     assert_no_axe_violations(page, "403 page")
 
@@ -124,3 +138,52 @@ def test_search_errors_are_accessible(page: Page, live_server, staff) -> None:  
     summary.get_by_role("link").first.click()
     expect(page.get_by_label("Day")).to_be_focused()
     assert_no_axe_violations(page, "person search with an impossible date")
+
+
+def test_new_member_of_staff_sets_a_password(page: Page, live_server, staff) -> None:  # type: ignore[no-untyped-def]
+    """The administrator adds someone and makes their one-time link; they choose a password and sign in."""
+    build_world(staff)
+    page.set_default_timeout(10_000)
+    sign_in(page, live_server.url, staff[Role.SYSTEM_ADMIN].username)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Staff").click()
+    page.get_by_role("link", name="Add a member of staff").click()
+    submit_empty_and_check(page, "add a member of staff")
+    summary = page.locator(".govuk-error-summary")
+    for message in ("Enter username", "Enter first name", "Enter last name", "Enter email address"):
+        expect(summary.get_by_role("link", name=message)).to_be_visible()
+
+    page.get_by_label("Username").fill("jo.newton")
+    page.get_by_label("First name").fill("Jo")
+    page.get_by_label("Last name").fill("Newton")
+    page.get_by_label("Email address").fill("jo.newton@council.example")
+    page.get_by_label("Team", exact=True).select_option(label="Adults North")
+    page.get_by_role("group", name="Roles").get_by_label("Social worker / case manager").check()
+    page.get_by_role("button", name="Save").click()
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("Account created. Give Jo Newton this one-time link")
+    assert_no_axe_violations(page, "staff account just created, with its link")
+    assert_reflows(page, "staff account just created, with its link")
+
+    page.get_by_role("button", name="Make a new set-password link").click()
+    expect(banner).to_contain_text("Give Jo Newton this one-time link to choose a new password")
+    assert_no_axe_violations(page, "staff account with a new set-password link")
+    assert_reflows(page, "staff account with a new set-password link")
+    link = re.search(r"https?://\S+/set-password/\S+/", banner.inner_text())
+    assert link is not None
+    sign_out(page)
+
+    page.goto(link.group(0))
+    expect(page.get_by_role("heading", name="Choose your password", level=1)).to_be_visible()
+    assert_no_axe_violations(page, "choose your password")
+    submit_empty_and_check(page, "choose your password")
+    page.get_by_label("New password", exact=True).fill("quiet meadow lantern 42")
+    page.get_by_label("Confirm new password").fill("quiet meadow lantern 42")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your password is set")
+    sign_in(page, live_server.url, "jo.newton", "quiet meadow lantern 42")
+    expect(page.get_by_role("heading", name="My caseload", level=1)).to_be_visible()
+
+    sign_out(page)
+    assert status_of(page, link.group(0)) == 404
+    expect(page.get_by_role("heading", name="This link does not work", level=1)).to_be_visible()
+    assert_no_axe_violations(page, "set-password link used up")

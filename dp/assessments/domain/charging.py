@@ -44,7 +44,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dp.assessments.domain.breakdown import BreakdownLine
 from dp.assessments.domain.national_figures import CHARGING_FIGURE_LABELS, NationalFigures
 from dp.assessments.domain.validation import (
     require_bool,
@@ -54,6 +53,7 @@ from dp.assessments.domain.validation import (
     require_pence,
     require_percent,
 )
+from dp.core.domain.breakdown import BreakdownLine
 from dp.core.errors import PolicyMissing, ValidationFailed
 from dp.core.money import format_pence, round_to_pence
 

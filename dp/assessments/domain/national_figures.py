@@ -43,7 +43,7 @@ from typing import TypeVar
 
 import yaml
 
-from dp.assessments.domain.breakdown import format_date
+from dp.core.domain.breakdown import format_date
 from dp.core.errors import PolicyMissing, ValidationFailed
 from dp.core.money import format_pence
 

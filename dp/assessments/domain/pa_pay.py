@@ -23,9 +23,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dp.assessments.domain.breakdown import BreakdownLine, format_date
 from dp.assessments.domain.national_figures import MinimumWageRates
 from dp.assessments.domain.validation import require_bool, require_date, require_int, require_pence
+from dp.core.domain.breakdown import BreakdownLine, format_date
 from dp.core.errors import ValidationFailed
 from dp.core.money import format_pence
 

@@ -45,9 +45,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dp.assessments.domain.breakdown import format_date
 from dp.assessments.domain.reviews import add_months
 from dp.assessments.domain.validation import require_pence
+from dp.core.domain.breakdown import format_date
 from dp.core.errors import ValidationFailed
 from dp.core.money import format_pence
 

@@ -30,8 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dp.assessments.domain.breakdown import BreakdownLine
 from dp.assessments.domain.validation import require_int, require_pence, require_percent, require_rate
+from dp.core.domain.breakdown import BreakdownLine
 from dp.core.errors import ValidationFailed
 from dp.core.money import format_pence, round_to_pence
 

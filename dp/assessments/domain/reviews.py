@@ -25,8 +25,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dp.assessments.domain.breakdown import BreakdownLine, format_date
 from dp.assessments.domain.validation import require_date, require_int
+from dp.core.domain.breakdown import BreakdownLine, format_date
 from dp.core.errors import ValidationFailed
 
 STATUTORY_FIRST_REVIEW_MONTHS = 6

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.forms import BoundField
+from django.forms import BoundField, Field
 from django.utils import timezone
 
 from dp.core.money import format_pence
@@ -44,17 +44,39 @@ def chunks(value: str, size: int = 4) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), int(size))]
 
 
+KINDS = {
+    "radioselect": "radios",
+    "checkboxselectmultiple": "checkboxes",
+    "checkbox": "checkbox",
+    "select": "select",
+    "textarea": "textarea",
+    "govukdate": "date",
+}
+CHOICE_KINDS = {"radios", "checkboxes", "checkbox", "select"}
+DJANGO_REQUIRED = str(Field.default_error_messages["required"])
+
+
+def _kind(bound: BoundField) -> str:
+    return KINDS.get(bound.widget_type, "input")
+
+
+def _error_texts(bound: BoundField) -> list[str]:
+    """The field's error messages, with Django's anonymous "This field is required." replaced by one that names
+    the field, as GOV.UK asks ("Enter first name"): in the error summary every link must say which field it
+    leads to. A form that sets its own "required" message keeps it."""
+    label = str(bound.label or bound.name)
+    if label.endswith("?"):
+        missing = f"Select an answer: {label}" if _kind(bound) in CHOICE_KINDS else f"Enter an answer: {label}"
+    else:
+        # "First name" -> "first name", but "NHS number" stays as it is.
+        words = label if label[1:2].isupper() else label[:1].lower() + label[1:]
+        missing = f"Select an option: {label}" if _kind(bound) in CHOICE_KINDS else f"Enter {words}"
+    return [missing if str(message) == DJANGO_REQUIRED else str(message) for message in bound.errors]
+
+
 @register.inclusion_tag("core/fields/field.html")
 def field(bound: BoundField, label_size: str = "s", page_heading: bool = False, width: str = "") -> dict[str, Any]:
-    widget_type = bound.widget_type
-    kind = {
-        "radioselect": "radios",
-        "checkboxselectmultiple": "checkboxes",
-        "checkbox": "checkbox",
-        "select": "select",
-        "textarea": "textarea",
-        "govukdate": "date",
-    }.get(widget_type, "input")
+    kind = _kind(bound)
     # The date input's boxes get the error style too (red border), as in the GOV.UK date input component.
     widget_html = bound.as_widget(attrs={"error": "true"}) if kind == "date" and bound.errors else ""
     return {
@@ -65,7 +87,7 @@ def field(bound: BoundField, label_size: str = "s", page_heading: bool = False, 
         "page_heading": page_heading,
         "width": width,
         "input_type": getattr(bound.field.widget, "input_type", "text"),
-        "errors": bound.errors,
+        "errors": _error_texts(bound),
         "describedby": " ".join(
             part
             for part in (
@@ -85,14 +107,14 @@ def error_summary(*forms: Any) -> dict[str, Any]:
             continue
         for message in form.non_field_errors():
             items.append({"href": "", "text": message})
-        for name, errors in form.errors.items():
+        for name in form.errors:
             if name == "__all__":
                 continue
             bound = form[name]
             anchor = bound.auto_id
-            if bound.widget_type == "govukdate" or bound.widget_type in {"radioselect", "checkboxselectmultiple"}:
+            if _kind(bound) in {"date", "radios", "checkboxes"}:
                 anchor = f"{anchor}_0"
-            for message in errors:
+            for message in _error_texts(bound):
                 items.append({"href": f"#{anchor}", "text": message})
     return {"items": items}
 

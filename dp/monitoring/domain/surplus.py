@@ -37,8 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from dp.core.errors import PolicyMissing, ValidationFailed
-from dp.payments.domain.calculation_io import (
+from dp.core.domain.calculation_io import (
     MAX_PENCE,
     BreakdownLine,
     JsonObject,
@@ -46,6 +45,7 @@ from dp.payments.domain.calculation_io import (
     money_line,
     value_line,
 )
+from dp.core.errors import PolicyMissing, ValidationFailed
 
 Status = Literal["surplus", "under_funded", "within_limits"]
 

@@ -67,8 +67,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dp.core.domain.calculation_io import MAX_PENCE
 from dp.core.errors import ValidationFailed
-from dp.payments.domain.calculation_io import MAX_PENCE
 
 HEADER = (
     "record_type",

@@ -56,9 +56,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-from dp.core.errors import ValidationFailed
-from dp.core.money import allocate, format_pence, round_to_pence
-from dp.payments.domain.calculation_io import (
+from dp.core.domain.calculation_io import (
     MAX_PENCE,
     BreakdownLine,
     JsonObject,
@@ -67,6 +65,8 @@ from dp.payments.domain.calculation_io import (
     money_line,
     value_line,
 )
+from dp.core.errors import ValidationFailed
+from dp.core.money import allocate, format_pence, round_to_pence
 
 Basis = Literal["net", "gross"]
 BASES: tuple[Basis, ...] = ("net", "gross")

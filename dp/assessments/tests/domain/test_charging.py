@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dp.assessments.domain.breakdown import BreakdownLine
 from dp.assessments.domain.charging import (
     DISREGARDED_BY_LAW,
     INCOME_TYPES,
@@ -32,6 +31,7 @@ from dp.assessments.domain.national_figures import (
     load_national_figure_tables,
     with_entered_figures,
 )
+from dp.core.domain.breakdown import BreakdownLine
 from dp.core.errors import PolicyMissing, ValidationFailed
 
 TABLES = load_national_figure_tables()

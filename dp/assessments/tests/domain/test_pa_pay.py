@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dp.assessments.domain.breakdown import BreakdownLine
 from dp.assessments.domain.national_figures import MinimumWageRates, load_national_figure_tables, minimum_wage_for
 from dp.assessments.domain.pa_pay import PaPayRequest, check_pa_pay, minimum_hourly_rate
+from dp.core.domain.breakdown import BreakdownLine
 from dp.core.errors import PolicyMissing, ValidationFailed
 
 TABLES = load_national_figure_tables()

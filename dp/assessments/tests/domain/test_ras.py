@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dp.assessments.domain.breakdown import BreakdownLine
 from dp.assessments.domain.ras import (
     PaOnCosts,
     RasAnswerOption,
@@ -17,6 +16,7 @@ from dp.assessments.domain.ras import (
     RasScheme,
     calculate_indicative_budget,
 )
+from dp.core.domain.breakdown import BreakdownLine
 from dp.core.errors import ValidationFailed
 
 QUESTIONS = (

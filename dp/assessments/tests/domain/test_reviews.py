@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dp.assessments.domain.breakdown import BreakdownLine
 from dp.assessments.domain.reviews import (
     ReviewDatesRequest,
     ReviewStatus,
@@ -18,6 +17,7 @@ from dp.assessments.domain.reviews import (
     review_due_by,
     statutory_first_review_due_by,
 )
+from dp.core.domain.breakdown import BreakdownLine
 from dp.core.errors import ValidationFailed
 
 D = dt.date

@@ -1,4 +1,4 @@
-"""Plain-English explanation lines shared by every assessment calculation.
+"""Plain-English explanation lines shared by every calculation (CALCULATE.md `breakdown`).
 
 Design: every calculation in CALCULATE.md answers with a `breakdown`, a list of lines that a
 person can read from top to bottom to check the result by hand, each either a labelled amount of
@@ -40,6 +40,8 @@ class BreakdownLine:
         if self.amount_pence is not None:
             return {"label": self.label, "amount_pence": self.amount_pence}
         return {"label": self.label, "value": str(self.value)}
+
+    to_json = as_dict
 
 
 def format_date(on: dt.date) -> str:

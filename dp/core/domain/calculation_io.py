@@ -20,9 +20,7 @@ against the fields the caller says the object may have, then hands out typed val
 Every response carries a `breakdown`: `BreakdownLine`s that are either money
 (`{"label", "amount_pence"}`) or text (`{"label", "value"}`), in the order a person checks them.
 
-This module is pure: no Django, no database, no settings. It lives in `payments` because the first
-calculation kinds live here; `monitoring` imports it too. It could move to `dp/core/domain` when a
-third app needs it.
+This module is pure: no Django, no database, no settings. Every app's calculation kinds use it.
 """
 
 from __future__ import annotations
@@ -30,9 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from dp.core.domain.breakdown import BreakdownLine
 from dp.core.errors import ValidationFailed
 
 #: The largest amount of money a request may carry: £10,000,000,000.00. Far above any real
@@ -213,31 +211,13 @@ def check_date(value: object, path: str) -> dt.date:
 # -- breakdown -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BreakdownLine:
-    """One line of a response's `breakdown`: money (`amount_pence`) or text (`value`), never both."""
-
-    label: str
-    amount_pence: int | None = None
-    value: str | None = None
-
-    def __post_init__(self) -> None:
-        if (self.amount_pence is None) == (self.value is None):
-            raise ValueError("A breakdown line has either an amount or a value.")
-
-    def to_json(self) -> dict[str, object]:
-        if self.amount_pence is not None:
-            return {"label": self.label, "amount_pence": self.amount_pence}
-        return {"label": self.label, "value": self.value}
-
-
 def money_line(label: str, amount_pence: int) -> BreakdownLine:
-    return BreakdownLine(label=label, amount_pence=amount_pence)
+    return BreakdownLine.money(label, amount_pence)
 
 
 def value_line(label: str, value: str) -> BreakdownLine:
-    return BreakdownLine(label=label, value=value)
+    return BreakdownLine.text(label, value)
 
 
-def breakdown_json(lines: Iterable[BreakdownLine]) -> list[dict[str, object]]:
+def breakdown_json(lines: Iterable[BreakdownLine]) -> list[dict[str, str | int]]:
     return [line.to_json() for line in lines]

@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dp.core.errors import ValidationFailed
-from dp.payments.domain.calculation_io import (
+from dp.core.domain.calculation_io import (
     MAX_PENCE,
     BreakdownLine,
     JsonObject,
@@ -20,6 +19,7 @@ from dp.payments.domain.calculation_io import (
     money_line,
     value_line,
 )
+from dp.core.errors import ValidationFailed
 
 
 def failure(fn, *args, **kwargs) -> ValidationFailed:

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from dp.assessments.domain.breakdown import BreakdownLine, format_date
 from dp.assessments.domain.validation import (
     require_bool,
     require_date,
@@ -17,6 +16,7 @@ from dp.assessments.domain.validation import (
     require_percent,
     require_rate,
 )
+from dp.core.domain.breakdown import BreakdownLine, format_date
 from dp.core.errors import ValidationFailed
 
 

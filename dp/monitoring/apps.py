@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    """The financial monitoring of how direct payments are spent (not the system's audit log)."""
+
+    name = "dp.monitoring"
+    label = "monitoring"
+    verbose_name = "Monitoring of direct payment spending"
+
+    def ready(self) -> None:
+        from dp.monitoring import policy  # noqa: F401  (registers the policy parameters)
