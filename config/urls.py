@@ -7,6 +7,9 @@ urlpatterns = [
     path("people/", include("dp.people.urls")),
     path("", include("dp.cases.urls")),
     path("council/", include("dp.councils.urls")),
+    path("", include("dp.assessments.urls")),
+    path("", include("dp.plans.urls")),
+    path("", include("dp.agreements.urls")),
     path("audit-log/", include("dp.audit_log.urls")),
     path("api/", include("dp.api.urls")),
 ]

@@ -96,6 +96,27 @@ QUEUE_SLUG_FOR_ROLE = {
 }
 
 
+def _merge_app_tables() -> None:
+    """Each app after the foundation keeps its own table in `dp/<app>/tests/url_policies.py`
+    (`EXPECTED` and `KWARGS` dictionaries in the same shape as here)."""
+    import importlib
+    import importlib.util
+
+    from django.conf import settings
+
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("dp."):
+            continue
+        name = f"{app}.tests.url_policies"
+        if importlib.util.find_spec(f"{app}.tests") is not None and importlib.util.find_spec(name) is not None:
+            module = importlib.import_module(name)
+            EXPECTED.update(module.EXPECTED)
+            KWARGS.update(getattr(module, "KWARGS", {}))
+
+
+_merge_app_tables()
+
+
 def set_password_kwargs(user: Any) -> dict[str, str]:
     from dp.staff.services import set_password_path
 

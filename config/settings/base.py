@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "dp.cases",
     "dp.queues",
     "dp.assessments",
+    "dp.plans",
+    "dp.agreements",
     "dp.monitoring",
     "dp.calculations",
     "dp.api",

@@ -12,8 +12,7 @@ LOCAL_MIG = REGISTRY.register(
         kind="pence",
         minimum=0,
         help=(
-            "Leave unset to use the national MIG for each person. "
-            "A council may only set more than the national amount."
+            "Leave unset to use the national MIG for each person. A council may only set more than the national amount."
         ),
         source="Charging Regulations 2014 reg 7; local discretion (RULES.md §2.3)",
     )

@@ -19,6 +19,7 @@ from dp.cases.forms import (
     ReturnToTriageForm,
     TransitionForm,
 )
+from dp.cases.panels import panels_for
 from dp.core import clock
 from dp.core.errors import DirectPaymentsError
 from dp.core.policies import StaffRequest, staff_view
@@ -174,6 +175,7 @@ def case_detail(request: StaffRequest, case_id: int) -> HttpResponse:
             "notes": notes,
             "allocations": case.allocations.select_related("worker", "allocated_by"),
             "grace_minutes": grace,
+            "panels": panels_for(case, user),
             "breadcrumbs": _crumbs((case.person.full_name, reverse("people:detail", args=[case.person.pk]))),
         },
     )

@@ -3,7 +3,7 @@
 `build(people=N, seed=S, today=D)` runs the steps in `STEPS` in order inside one transaction.
 Each step takes the shared `SeedContext` (random generator, Faker, the date the demo is "as of",
 and what earlier steps made) and adds its part. Later parts of the system add steps (budgets,
-plans, accounts, a year of transactions) by appending to `STEPS`; they find the people, cases and
+plans, accounts, a year of transactions) in a module `dp.<app>.demo` with its own `STEPS`; they find the people, cases and
 staff of earlier steps on the context.
 
 Everything is synthetic: Faker's en_GB provider for names and streets, postcodes in an invented
@@ -676,6 +676,28 @@ def step_write_events(ctx: SeedContext) -> None:
 
 
 STEPS: list[Step] = [step_council, step_staff, step_people, step_referrals_and_cases]
+# Later parts of the system add their steps in a module `dp.<app>.demo` exposing `STEPS`; they run
+# after the steps above, in this order of apps.
+EXTENSION_MODULES = [
+    "dp.assessments.demo",
+    "dp.plans.demo",
+    "dp.agreements.demo",
+    "dp.payments.demo",
+    "dp.monitoring.demo",
+]
+
+
+def all_steps() -> list[Step]:
+    import importlib
+    import importlib.util
+
+    steps = list(STEPS)
+    for name in EXTENSION_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            steps.extend(importlib.import_module(name).STEPS)
+    return [*steps, *FINAL_STEPS]
+
+
 # Steps that must run last (after every other part has queued its audit events).
 FINAL_STEPS: list[Step] = [step_write_events]
 
@@ -689,6 +711,6 @@ def build(*, people: int, seed: int, today: dt.date) -> SeedContext:
     faker = Faker("en_GB")
     faker.seed_instance(seed)
     ctx = SeedContext(rng=random.Random(seed), faker=faker, today=today, people_target=people)
-    for step in [*STEPS, *FINAL_STEPS]:
+    for step in all_steps():
         step(ctx)
     return ctx

@@ -22,9 +22,10 @@ from tests.world import World, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Not HTML pages: sign-out and "make a new set-password link" are POST actions (the second is checked in
-# test_new_member_of_staff_sets_a_password); the health check and the OpenAPI schema are JSON.
-NOT_PAGES = {"staff:logout", "staff:password_link", "core:health", "api:schema"}
+# Not pages: sign-out and "make a new set-password link" are POST actions (the second is checked in
+# test_new_member_of_staff_sets_a_password); the health check is JSON, as is everything under the JSON API.
+NOT_PAGES = {"staff:logout", "staff:password_link", "core:health"}
+JSON_API_PREFIX = "/api/v1/"
 # The page's form with fields to fill in (not a one-button form such as "Make a new set-password link").
 MAIN_FORM = "main form[method=post]:has(input:not([type=hidden]), textarea, select)"
 
@@ -46,7 +47,9 @@ def pages_for(role: str, world: World) -> list[tuple[str, str]]:
             kwargs = set_password_kwargs(world.user("second_payments_officer"))
         else:
             kwargs = KWARGS.get(name, lambda w: {})(world)
-        pages.append((name, reverse(name, kwargs=kwargs)))
+        url = reverse(name, kwargs=kwargs)
+        if not url.startswith(JSON_API_PREFIX):
+            pages.append((name, url))
     return pages
 
 
