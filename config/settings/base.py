@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dp.assessments",
     "dp.plans",
     "dp.agreements",
+    "dp.ledger",
     "dp.monitoring",
     "dp.calculations",
     "dp.api",

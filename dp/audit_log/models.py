@@ -36,6 +36,20 @@ class EventType(models.TextChoices):
     STAFF_TWO_FACTOR_ADDED = "staff.two_factor_added", "Two-factor authentication set up"
     STAFF_ROLES_CHANGED = "staff.roles_changed", "Staff roles changed"
     STAFF_PASSWORD_SET = "staff.password_set", "Staff password set"
+    RAS_SCHEME_CHANGED = "ras.scheme_changed", "Resource allocation scheme changed"
+    INDICATIVE_BUDGET_CALCULATED = "ras.indicative_budget", "Indicative budget worked out"
+    PLAN_CREATED = "plan.created", "Support plan started"
+    PLAN_CHANGED = "plan.changed", "Support plan changed"
+    PLAN_PAYEE_NECESSARY = "plan.payee_necessary", "Paying a family member recorded as necessary"
+    PLAN_SUBMITTED = "plan.submitted", "Support plan sent for a decision"
+    PLAN_PANEL_DECIDED = "plan.panel_decided", "Funding panel decided"
+    PLAN_APPROVED = "plan.approved", "Support plan approved"
+    PLAN_RETURNED = "plan.returned", "Support plan returned for changes"
+    BUDGET_SET = "budget.set", "Personal budget set"
+    AGREEMENT_CREATED = "agreement.created", "Direct payment agreement drawn up"
+    AGREEMENT_SIGNED = "agreement.signed", "Direct payment agreement signed"
+    REVIEW_REQUESTED = "review.requested", "Review of a direct payment requested"
+    REVIEW_COMPLETED = "review.completed", "Review of a direct payment completed"
 
 
 class Event(models.Model):

@@ -53,6 +53,13 @@ def pages_for(role: str, world: World) -> list[tuple[str, str]]:
     return pages
 
 
+def empty_submit_role(name: str) -> str:
+    """Each form is submitted empty once, by the first role (in Role order) that may use it: the errors look the
+    same to every role, so once keeps the suite quick."""
+    expected = EXPECTED[name.split(" ")[0]]
+    return next(role for role in Role.values if expected == PUBLIC or role in expected)
+
+
 def status_of(page: Page, url: str) -> int:
     """Open `url` and give the HTTP status of the page that ends up shown."""
     response = page.goto(url)
@@ -95,7 +102,7 @@ def test_every_page_a_role_can_see_is_accessible(page: Page, live_server, staff,
         assert status_of(page, live_server.url + url) == 200, f"{label} {url}"
         assert_no_axe_violations(page, f"{label} as {role}")
         assert_reflows(page, f"{label} as {role}")
-        if page.locator(MAIN_FORM).count():
+        if page.locator(MAIN_FORM).count() and empty_submit_role(label) == role:
             submit_empty_and_check(page, f"{label} as {role}")
 
 
