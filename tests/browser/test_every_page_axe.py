@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -22,10 +23,10 @@ from tests.world import World, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Not pages: sign-out and "make a new set-password link" are POST actions (the second is checked in
-# test_new_member_of_staff_sets_a_password); the health check is JSON, as is everything under the JSON API.
-NOT_PAGES = {"staff:logout", "staff:password_link", "core:health"}
-JSON_API_PREFIX = "/api/v1/"
+# "Make a new set-password link" is a POST action whose GET only redirects to the staff page; it is checked in
+# test_new_member_of_staff_sets_a_password. Other URLs that are not web pages (POST only, JSON, files) are found
+# by asking for them first (see `is_web_page`).
+NOT_PAGES = {"staff:password_link"}
 # The page's form with fields to fill in (not a one-button form such as "Make a new set-password link").
 MAIN_FORM = "main form[method=post]:has(input:not([type=hidden]), textarea, select)"
 
@@ -47,10 +48,14 @@ def pages_for(role: str, world: World) -> list[tuple[str, str]]:
             kwargs = set_password_kwargs(world.user("second_payments_officer"))
         else:
             kwargs = KWARGS.get(name, lambda w: {})(world)
-        url = reverse(name, kwargs=kwargs)
-        if not url.startswith(JSON_API_PREFIX):
-            pages.append((name, url))
+        pages.append((name, reverse(name, kwargs=kwargs)))
     return pages
+
+
+def is_web_page(client: Client, url: str) -> bool:
+    """False for URLs that are not pages to look at: POST only (405), JSON, files."""
+    response = client.get(url)
+    return response.status_code != 405 and response.get("Content-Type", "").startswith("text/html")
 
 
 def empty_submit_role(name: str) -> str:
@@ -78,6 +83,7 @@ def submit_empty_and_check(page: Page, label: str) -> None:
     form.locator("button[type=submit]").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary, f"{label}: an empty submit should show the error summary").to_be_visible()
+    expect(summary, f"{label}: the error summary should take the focus").to_be_focused()
     assert page.title().startswith("Error: "), f"{label}: the title should start 'Error: ' ({page.title()!r})"
     # Each link in the summary must lead to a field on the page.
     for href in summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
@@ -98,7 +104,11 @@ def test_every_page_a_role_can_see_is_accessible(page: Page, live_server, staff,
     page.set_default_timeout(10_000)
     sign_in(page, live_server.url, staff[role].username)
     assert_no_axe_violations(page, f"{role} landing page")
+    client = Client()
+    client.force_login(staff[role])
     for label, url in pages_for(role, world):
+        if not is_web_page(client, url):
+            continue
         assert status_of(page, live_server.url + url) == 200, f"{label} {url}"
         assert_no_axe_violations(page, f"{label} as {role}")
         assert_reflows(page, f"{label} as {role}")
@@ -110,6 +120,11 @@ def test_sign_in_page_is_accessible_with_and_without_errors(page: Page, live_ser
     page.goto(f"{live_server.url}{reverse('staff:login')}")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert_no_axe_violations(page, "sign-in page")
+    # The first Tab reaches the skip link, which moves the focus to the main content.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()
     submit_empty_and_check(page, "sign-in page")
     page.get_by_label("Username").fill(staff[Role.SOCIAL_WORKER].username)
     page.get_by_label("Password").fill("not-the-password")
