@@ -3,8 +3,8 @@
 `build(people=N, seed=S, today=D)` runs the steps in `STEPS` in order inside one transaction.
 Each step takes the shared `SeedContext` (random generator, Faker, the date the demo is "as of",
 and what earlier steps made) and adds its part. Later parts of the system add steps (budgets,
-plans, accounts, a year of transactions) in a module `dp.<app>.demo` with its own `STEPS`; they find the people, cases and
-staff of earlier steps on the context.
+plans, accounts, a year of transactions) in a module `dp.<app>.demo` with its own `STEPS`; they
+find the people, cases and staff of earlier steps on the context.
 
 Everything is synthetic: Faker's en_GB provider for names and streets, postcodes in an invented
 area ("NM", Northmoor) that no real place uses, NHS numbers from the 999 test range that the NHS
