@@ -59,7 +59,9 @@ class Event(models.Model):
     acting_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    event_type = models.CharField(max_length=64, choices=EventType.choices, db_index=True)
+    # Codes come from `EventType` (and later parts' additions to it). No `choices=` on the column:
+    # adding an event type must never need a migration of this append-only table.
+    event_type = models.CharField(max_length=64, db_index=True)
     summary = models.CharField(max_length=300)
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.BigIntegerField()
@@ -79,6 +81,12 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.event_type}"
+
+    def get_event_type_display(self) -> str:
+        try:
+            return str(EventType(self.event_type).label)
+        except ValueError:
+            return self.event_type
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:
