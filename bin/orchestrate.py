@@ -56,20 +56,27 @@ def run_step(args: list[str], what: str) -> None:
 def run() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.demo")
     use_database(DEFAULT_DATA_DIR, throwaway=False)
+    host_port = os.environ.get("DP_BIND", "127.0.0.1:8000")
     try:
-        run_step([*MANAGE, "migrate", "--noinput", "-v", "0"], "Migrating the database")
         run_step(
-            [*MANAGE, "seed_demo", "--if-empty", "--people", str(DEMO_PEOPLE), "--seed", DEMO_SEED],
-            "Loading the demo council (only if the database is empty)",
+            [
+                *MANAGE,
+                "demo_prepare",
+                "--people",
+                str(DEMO_PEOPLE),
+                "--seed",
+                DEMO_SEED,
+                "--url",
+                f"http://{host_port}/",
+            ],
+            "Preparing the database (migrations, and the demo council if it is empty)",
         )
-        subprocess.run([*MANAGE, "demo_logins"], cwd=ROOT, check=True)
-        return serve()
+        return serve(host_port)
     finally:
         stop_embedded_server()
 
 
-def serve() -> int:
-    host_port = os.environ.get("DP_BIND", "127.0.0.1:8000")
+def serve(host_port: str) -> int:
     children = [
         subprocess.Popen(
             [
