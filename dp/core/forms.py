@@ -55,9 +55,9 @@ class GovukDateField(forms.MultiValueField):
 class PoundsField(forms.CharField):
     """An amount typed in pounds ("1,234.56"); cleans to integer pence."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
+    # No max_length: the cleaned value is an int, which Django's length validator cannot measure;
+    # the text length is checked in to_python instead.
+    MAX_TEXT_LENGTH = 20
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int):
@@ -68,6 +68,8 @@ class PoundsField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if len(text) > self.MAX_TEXT_LENGTH:
+            raise ValidationError(f"{self.label} must be an amount of money, like 125.50")
         try:
             return pounds_to_pence(text)
         except MoneyFormatError as exc:

@@ -66,3 +66,21 @@ class TestAllocate:
         weight_sum = sum(weights)
         for part, weight in zip(parts, weights, strict=True):
             assert abs(part - Decimal(total) * weight / weight_sum) < 1
+
+
+class TestPoundsField:
+    def test_cleans_to_pence(self) -> None:
+        from django import forms as django_forms
+
+        from dp.core.forms import PoundsField
+
+        class Form(django_forms.Form):
+            amount = PoundsField(label="Amount")
+
+        form = Form({"amount": "£1,234.50"})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["amount"] == 123450
+        for bad in ("12.345", "lots", "1" * 30):
+            form = Form({"amount": bad})
+            assert not form.is_valid()
+            assert "must be an amount of money" in form.errors["amount"][0]
