@@ -108,10 +108,20 @@ class BacsFileError(ValidationFailed):
 # -- text and identifiers ------------------------------------------------------------------------
 
 
+_ALREADY_CLEAN = re.compile(r"[A-Z0-9.&/-]+(?: [A-Z0-9.&/-]+)*")
+
+
 def sanitise_bacs_text(text: str) -> str:
     """Upper case, Bacs characters only, single spaces, no leading or trailing space."""
+    upper = text.upper()
+    if _ALREADY_CLEAN.fullmatch(upper):
+        return upper  # the usual case, and what the general path below gives for it (payment runs write many)
+    return _sanitise_each_character(upper)
+
+
+def _sanitise_each_character(upper: str) -> str:
     out: list[str] = []
-    for ch in unicodedata.normalize("NFKD", text.upper()):
+    for ch in unicodedata.normalize("NFKD", upper):
         if unicodedata.combining(ch) or ch in _DROPPED:
             continue
         out.append(ch if ch in BACS_CHARACTERS else " ")
@@ -276,10 +286,22 @@ def _labels(sub: BacsSubmission) -> tuple[str, str, str, str]:
     created = julian(sub.created_on)
     hdr1 = (
         "HDR1"
-        + "A" + sun + "S" + "  " + "1" + sun
-        + serial + "0001" + "0001" + " " * 6
-        + created + created + " " + "000000" + " " * 20
-    )  # fmt: skip
+        + "A"
+        + sun
+        + "S"
+        + "  "
+        + "1"
+        + sun
+        + serial
+        + "0001"
+        + "0001"
+        + " " * 6
+        + created
+        + created
+        + " "
+        + "000000"
+        + " " * 20
+    )
     hdr2 = "HDR2" + "F" + "02000" + "00100" + " " * 35 + "00" + " " * 28
     uhl1 = "UHL1" + julian(sub.processing_on) + "999999    " + "00" + "000000" + "1 DAILY  " + "001" + " " * 40
     return vol1, hdr1, hdr2, uhl1

@@ -126,7 +126,10 @@ def _check_name(name: str, field: str) -> str:
         raise CardLoadFileError("Enter the payee's name", field=field)
     if len(cleaned) > MAX_NAME_LENGTH:
         raise CardLoadFileError(f"The payee's name must be {MAX_NAME_LENGTH} characters or fewer", field=field)
-    if any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") for ch in cleaned):
+    # Printable ASCII (the usual case) has no control characters: skip the character-by-character check.
+    if not (cleaned.isascii() and cleaned.isprintable()) and any(
+        unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") for ch in cleaned
+    ):
         raise CardLoadFileError("The payee's name must not contain control characters", field=field)
     if cleaned.startswith(_FORMULA_START):
         raise CardLoadFileError("The payee's name must not start with =, +, - or @", field=field)

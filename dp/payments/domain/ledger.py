@@ -40,12 +40,27 @@ The journals (DP-PAY-01 net and gross basis, RULES.md §1.6; DP-REP-01 recovery,
 * **contribution received**: net basis, the person pays into their own account: Dr
   `person:dp_account`, Cr `person:contributions_due`; gross basis, the person pays the
   council's invoice: Dr `council:dp_funding`, Cr `person:contributions_due`;
+* **contribution refunded** (contribution the person overpaid goes back to them before the council
+  recovers anything, RULES.md §4 Gateshead; CALCULATE.md `surplus` `refund_to_person_pence`): net
+  basis, out of their direct payment account: Dr `person:contributions_due`, Cr
+  `person:dp_account`; gross basis, from the council: Dr `person:contributions_due`, Cr
+  `council:dp_funding`;
 * **recovery raised**: Dr `person:recoveries_due`, Cr `person:dp_account` (the money stops being
   the person's to spend; it is still in their account until repaid, so the account's bank
   balance reconciles to `dp_account + recoveries_due`);
 * **recovery received**: Dr `council:dp_funding`, Cr `person:recoveries_due`; **recovery
   offset** (recovered by reducing the next payment instead, DP-REP-01): Dr `person:dp_account`,
   Cr `person:recoveries_due`, beside a payment journal for the reduced amount.
+
+For a payment run (set-based, see `dp.payments.services_run`):
+
+* **payments sent**: one journal per chunk of a run, Dr each transit account by what the chunk sends
+  through it, Cr `council:dp_funding` by the total (`build_payments_sent`): the sum of
+  `build_council_payment` over the chunk's payments, which never touch a person's account;
+* **payment settled** on the pay date, one journal per payment (`build_payment_settled`): the money
+  arrived (Dr `person:dp_account`, Cr transit) and the period's contribution fell due (Dr
+  `person:contributions_due`, Cr `council:contributions_charged`; a negative contribution
+  adjustment swaps the two).
 
 Either basis ends a fully paid period the same way: the person's account has received the whole
 budget, and `council:dp_funding` + `council:contributions_charged` together hold the budget.
@@ -56,7 +71,7 @@ Reversal swaps every leg's sides and flips `reversal`; reversing twice gives bac
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -244,6 +259,28 @@ def build_contribution_received(*, person: int | str, amount_pence: int, basis: 
     )
 
 
+def build_contribution_refunded(*, person: int | str, amount_pence: int, basis: Basis) -> JournalDraft:
+    """Overpaid contribution goes back to the person, before any recovery (RULES.md §4 Gateshead; DP-PAY-01).
+
+    Net basis: paid out of the direct payment account, where the person paid it in. Gross basis:
+    repaid by the council, which collected it. Not a reversal: the contribution was received
+    correctly; more was paid than was due.
+    """
+    if basis == "net":
+        return _transfer(
+            f"Overpaid contribution refunded from the direct payment account to person {_person(person)}",
+            debit=person_contributions_due(person),
+            credit=person_dp_account(person),
+            amount_pence=amount_pence,
+        )
+    return _transfer(
+        f"Overpaid contribution refunded by the council to person {_person(person)}",
+        debit=person_contributions_due(person),
+        credit=COUNCIL_DP_FUNDING,
+        amount_pence=amount_pence,
+    )
+
+
 def build_recovery_raised(*, person: int | str, amount_pence: int) -> JournalDraft:
     """The council asks for money back (surplus or overpayment). DP-REP-01, DP-TERM-02 (local policy)."""
     return _transfer(
@@ -272,3 +309,40 @@ def build_recovery_offset(*, person: int | str, amount_pence: int) -> JournalDra
         credit=person_recoveries_due(person),
         amount_pence=amount_pence,
     )
+
+
+def build_payments_sent(*, totals: Mapping[Channel, int], description: str) -> JournalDraft:
+    """Council funding leaving for the transit accounts, for a batch of payments: the sum of their
+    `build_council_payment` journals (none of which touches a person's account). DP-PAY-01/02."""
+    legs = [Leg.debit(transit_account(channel), amount) for channel, amount in sorted(totals.items()) if amount]
+    if any(amount < 0 for amount in totals.values()):
+        raise ValidationFailed("Amounts must not be negative", field="amount_pence")
+    total = sum(totals.values())
+    if total <= 0:
+        raise ValidationFailed("A journal must move more than nothing", field="amount_pence")
+    return JournalDraft(description=description, legs=(*legs, Leg.credit(COUNCIL_DP_FUNDING, total)))
+
+
+def build_payment_settled(
+    *, person: int | str, amount_pence: int, channel: Channel, contribution_due_pence: int, description: str
+) -> JournalDraft:
+    """A payment's period on its pay date: the money sent is in the person's account, and the period's
+    contribution falls due (negative: an earlier contribution is reduced). DP-PAY-01."""
+    if amount_pence < 0:
+        raise ValidationFailed("Amounts must not be negative", field="amount_pence")
+    legs: list[Leg] = []
+    if amount_pence:
+        legs += [Leg.debit(person_dp_account(person), amount_pence), Leg.credit(transit_account(channel), amount_pence)]
+    if contribution_due_pence > 0:
+        legs += [
+            Leg.debit(person_contributions_due(person), contribution_due_pence),
+            Leg.credit(COUNCIL_CONTRIBUTIONS_CHARGED, contribution_due_pence),
+        ]
+    elif contribution_due_pence < 0:
+        legs += [
+            Leg.debit(COUNCIL_CONTRIBUTIONS_CHARGED, -contribution_due_pence),
+            Leg.credit(person_contributions_due(person), -contribution_due_pence),
+        ]
+    if not legs:
+        raise ValidationFailed("A journal must move more than nothing", field="amount_pence")
+    return JournalDraft(description=description, legs=tuple(legs))

@@ -351,3 +351,15 @@ class TestRoundTrip:
         for line in text.split("\r\n")[:-1]:
             assert len(line) in (80, 100)
             assert set(line) <= set(string.ascii_uppercase + string.digits + " .&/-")
+
+
+class TestSanitiseFastPath:
+    """Text already in the Bacs character set skips the character-by-character path and gives the same."""
+
+    @given(
+        st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .&/-'’éßﬁ\u0307", max_size=40)
+    )
+    def test_same_as_the_general_path(self, text):
+        from dp.payments.domain.bacs import _sanitise_each_character
+
+        assert sanitise_bacs_text(text) == _sanitise_each_character(text.upper())

@@ -228,3 +228,90 @@ class TestLedgerProperties:
     @given(st.lists(journals, max_size=10))
     def test_movements_over_balanced_journals_sum_to_zero(self, batch):
         assert sum(net_movements(batch).values()) == 0
+
+
+class TestRunJournals:
+    """The batched "payments sent" journal and the per-payment "settled" journal of a payment run."""
+
+    def test_payments_sent_is_the_sum_of_the_council_payments(self):
+        from dp.payments.domain.ledger import build_council_payment, build_payments_sent, net_movements
+
+        singles = [
+            build_council_payment(person=1, budget_pence=100000, contribution_pence=20000, basis="net", channel="bank"),
+            build_council_payment(person=2, budget_pence=50000, contribution_pence=0, basis="gross", channel="bank"),
+            build_council_payment(
+                person=3, budget_pence=70000, contribution_pence=10000, basis="net", channel="card_provider"
+            ),
+        ]
+        batch = build_payments_sent(totals={"bank": 130000, "card_provider": 60000}, description="Run 1 part 1")
+        assert is_balanced(batch)
+        assert net_movements([batch]) == net_movements(singles)
+
+    def test_payments_sent_refuses_nothing_and_negatives(self):
+        from dp.payments.domain.ledger import build_payments_sent
+
+        with pytest.raises(ValidationFailed):
+            build_payments_sent(totals={"bank": 0}, description="x")
+        with pytest.raises(ValidationFailed):
+            build_payments_sent(totals={"bank": -1, "card_provider": 5}, description="x")
+
+    def test_settled_is_arrival_plus_contribution_due(self):
+        from dp.payments.domain.ledger import (
+            build_contribution_due,
+            build_payment_arrived,
+            build_payment_settled,
+            net_movements,
+        )
+
+        settled = build_payment_settled(
+            person=7, amount_pence=80000, channel="card_provider", contribution_due_pence=20000, description="p"
+        )
+        assert is_balanced(settled)
+        assert net_movements([settled]) == net_movements(
+            [
+                build_payment_arrived(person=7, amount_pence=80000, channel="card_provider"),
+                build_contribution_due(person=7, amount_pence=20000),
+            ]
+        )
+
+    def test_settled_with_a_contribution_reduction_or_nothing_sent(self):
+        from dp.payments.domain.ledger import build_payment_settled, net_movements
+
+        reduced = build_payment_settled(
+            person=7, amount_pence=0, channel="bank", contribution_due_pence=-500, description="p"
+        )
+        assert net_movements([reduced]) == {"council:contributions_charged": 500, "person:7:contributions_due": -500}
+        with pytest.raises(ValidationFailed):
+            build_payment_settled(person=7, amount_pence=0, channel="bank", contribution_due_pence=0, description="p")
+
+
+class TestContributionRefunded:
+    """Overpaid contribution goes back to the person before any recovery (dp.monitoring.domain.recovery)."""
+
+    def test_net_basis_comes_out_of_the_direct_payment_account(self):
+        journal = lg.build_contribution_refunded(person=42, amount_pence=5000, basis="net")
+        assert journal.legs == (Leg.debit(DUE, 5000), Leg.credit(DP, 5000))
+        assert not journal.reversal
+        assert journal.description == "Overpaid contribution refunded from the direct payment account to person 42"
+
+    def test_gross_basis_is_repaid_by_the_council(self):
+        journal = lg.build_contribution_refunded(person=42, amount_pence=5000, basis="gross")
+        assert journal.legs == (Leg.debit(DUE, 5000), Leg.credit(COUNCIL_DP_FUNDING, 5000))
+
+    @pytest.mark.parametrize("basis", ["net", "gross"])
+    def test_an_overpayment_refunded_leaves_nothing_due(self, basis):
+        journals = [
+            build_contribution_due(person=42, amount_pence=4000),
+            build_contribution_received(person=42, amount_pence=5000, basis=basis),
+            lg.build_contribution_refunded(person=42, amount_pence=1000, basis=basis),
+        ]
+        assert DUE not in net_movements(journals)
+
+    @pytest.mark.parametrize("amount", [0, -1])
+    def test_nothing_to_refund_has_no_journal(self, amount):
+        with pytest.raises(ValidationFailed):
+            lg.build_contribution_refunded(person=42, amount_pence=amount, basis="net")
+
+    @given(people, amounts, bases)
+    def test_always_balanced(self, person, amount, basis):
+        assert is_balanced(lg.build_contribution_refunded(person=person, amount_pence=amount, basis=basis))

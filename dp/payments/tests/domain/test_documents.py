@@ -1,0 +1,114 @@
+"""Remittance advices, monthly statements and the running contribution position."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dp.payments.domain import documents as d
+
+D = dt.date
+
+
+class TestRemittance:
+    def test_lists_each_payment_and_its_adjustment(self):
+        advice = d.RemittanceAdvice(
+            payee_name="Steady Money",
+            pay_on=D(2026, 4, 6),
+            payer="Northmoor City Council",
+            run_reference="PR00012",
+            lines=(
+                d.RemittanceLine(
+                    "DP0000000001", "Direct payment for 6 Apr 2026 to 3 May 2026", 100000, client="Ada Example (CL1)"
+                ),
+                d.RemittanceLine(
+                    "DP0000000002",
+                    "Direct payment",
+                    50000,
+                    adjustment_pence=-2500,
+                    adjustment_reason="The budget went down from 20 April.",
+                ),
+            ),
+        )
+        text = d.remittance_text(advice)
+        assert "To: Steady Money" in text
+        assert "Ada Example (CL1): Direct payment for 6 Apr 2026" in text
+        assert "£25.00 taken off: The budget went down from 20 April." in text
+        assert text.rstrip().endswith("Total: £1,500.00")
+        assert advice.total_pence == 150000
+
+
+class TestStatement:
+    def test_opening_plus_movements_is_closing(self):
+        statement = d.build_statement(
+            year=2026,
+            month=4,
+            opening_pence=12000,
+            movements=[
+                d.Movement(D(2026, 4, 6), "Paid in by the council", 100000, d.COUNCIL),
+                d.Movement(D(2026, 4, 10), "Your contribution", 20000, d.CONTRIBUTION),
+                d.Movement(D(2026, 4, 30), "Set aside", -5000, d.SET_ASIDE),
+            ],
+        )
+        assert statement.closing_pence == 127000
+        assert statement.council_in_pence == 100000
+        assert statement.contribution_in_pence == 20000
+        assert statement.spending_pence == 0
+        assert statement.other_out_pence == 5000
+        summary = " ".join(statement.summary())
+        assert "On 1 April 2026 there was £120.00 in the account." in summary
+        assert "No spending is shown yet" in summary
+        assert "On 30 April 2026 there was £1,270.00 in the account." in summary
+
+    def test_a_movement_outside_the_month_is_refused(self):
+        with pytest.raises(ValueError, match="not in April 2026"):
+            d.build_statement(year=2026, month=4, opening_pence=0, movements=[d.Movement(D(2026, 5, 1), "x", 1)])
+
+    @given(st.integers(-(10**6), 10**6), st.lists(st.integers(-(10**6), 10**6), max_size=20))
+    def test_balance_always_adds_up(self, opening, amounts):
+        statement = d.build_statement(
+            year=2026,
+            month=2,
+            opening_pence=opening,
+            movements=[d.Movement(D(2026, 2, 1 + i % 28), "m", a, d.COUNCIL) for i, a in enumerate(amounts)],
+        )
+        assert statement.closing_pence == opening + sum(amounts)
+
+
+class TestContributionPosition:
+    def test_running_amount_owed_and_arrears(self):
+        position = d.contribution_position(
+            [
+                d.ContributionItem(D(2026, 4, 6), "Contribution for April", due_pence=20000),
+                d.ContributionItem(D(2026, 4, 20), "Payment received", received_pence=15000),
+                d.ContributionItem(D(2026, 5, 4), "Contribution for May", due_pence=20000),
+            ]
+        )
+        assert [row.owed_after_pence for row in position.rows] == [20000, 5000, 25000]
+        assert position.arrears_pence == 25000
+        assert position.credit_pence == 0
+
+    def test_paying_ahead_is_credit(self):
+        position = d.contribution_position(
+            [
+                d.ContributionItem(D(2026, 4, 6), "Payment received", received_pence=30000),
+                d.ContributionItem(D(2026, 4, 6), "Contribution", due_pence=20000),
+            ]
+        )
+        assert position.rows[0].item.due_pence == 20000  # dues first on the same day
+        assert position.credit_pence == 10000
+        assert position.arrears_pence == 0
+
+
+def test_the_quick_single_payment_advice_reads_like_the_general_one():
+    one = d.RemittanceLine("DP0000000009", "Direct payment for 6 Apr 2026 to 3 May 2026", 81234)
+    advice = d.RemittanceAdvice("Ada Example", D(2026, 4, 6), "Northmoor City Council", "PR00001", (one,))
+    general = d.remittance_text(
+        d.RemittanceAdvice("Ada Example", D(2026, 4, 6), "Northmoor City Council", "PR00001", (one, one))
+    )
+    text = d.remittance_text(advice)
+    assert text.splitlines()[:7] == general.splitlines()[:7]
+    assert text.rstrip().endswith("Total: £812.34")
