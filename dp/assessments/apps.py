@@ -7,4 +7,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments and charging"
 
     def ready(self) -> None:
-        from dp.assessments import policy  # noqa: F401  (registers the policy parameters)
+        from dp.assessments import panels, policy  # noqa: F401  (registers the policy parameters and the case panel)

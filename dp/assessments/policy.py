@@ -69,3 +69,15 @@ STANDARD_DRE = REGISTRY.register(
         source="CH-ALW-03 (local policy)",
     )
 )
+UPRATING_SECOND_OFFICER = REGISTRY.register(
+    PolicyParameter(
+        key="charging_uprating_second_officer",
+        label="Annual uprating approved by a second officer",
+        kind="bool",
+        help=(
+            "Yes: the officer who started an annual uprating cannot approve it. Until a value is set, a second "
+            "officer is needed."
+        ),
+        source="Local financial controls (separation of duties)",
+    )
+)

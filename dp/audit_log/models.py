@@ -52,6 +52,22 @@ class EventType(models.TextChoices):
     REVIEW_COMPLETED = "review.completed", "Review of a direct payment completed"
 
 
+# Apps that keep their own event codes (a TextChoices next to their models) register them here so
+# timelines show a label; see `register_event_types`.
+_EXTRA_LABELS: dict[str, str] = {}
+
+
+def register_event_types(choices: type[models.TextChoices]) -> None:
+    _EXTRA_LABELS.update({str(value): str(label) for value, label in choices.choices})
+
+
+def event_type_label(code: str) -> str:
+    try:
+        return str(EventType(code).label)
+    except ValueError:
+        return _EXTRA_LABELS.get(code, code)
+
+
 class Event(models.Model):
     """One thing that happened. `data` holds `{"before": {...}, "after": {...}}` and any detail."""
 
@@ -83,10 +99,7 @@ class Event(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.event_type}"
 
     def get_event_type_display(self) -> str:
-        try:
-            return str(EventType(self.event_type).label)
-        except ValueError:
-            return self.event_type
+        return event_type_label(self.event_type)
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:

@@ -411,6 +411,8 @@ def calculate_contribution(
     request: ContributionRequest,
     figures: NationalFigures,
     policy: ChargingPolicy = NATIONAL_DEFAULT_POLICY,
+    *,
+    explain: bool = True,
 ) -> ContributionResult:
     """The weekly contribution from a non-residential financial assessment.
 
@@ -418,92 +420,108 @@ def calculate_contribution(
     RULES.md §2.1 (formula), CH-CAP-01..05, CH-INC-01..04, CH-CPL-01/02, CH-ALW-01..03, CH-ALW-05.
     `figures` must be those in force on `request.assessed_on` (`national_figures.figures_for`).
     Raises PolicyMissing when a national figure the calculation needs is not entered.
+
+    `explain=False` leaves the breakdown empty and gives the same figures: the annual uprating
+    re-calculates every assessment in bulk, and writes the breakdowns once the new contributions
+    are approved.
     """
     if request.assessed_on < figures.effective_from:
         raise ValueError(f"The {figures.rates_year} figures were not in force on {request.assessed_on}.")
-    lines = [BreakdownLine.text("National figures used", f"{figures.rates_year} rates year")]
+    lines: list[BreakdownLine] = []
+    if explain:
+        lines.append(BreakdownLine.text("National figures used", f"{figures.rates_year} rates year"))
 
     # 1. Capital.
     capital = request.capital_pence
-    lines.append(BreakdownLine.money("Capital (your own share of any jointly held capital)", capital))
+    if explain:
+        lines.append(BreakdownLine.money("Capital (your own share of any jointly held capital)", capital))
     lower: int | None = None
     upper: int | None = None
     if capital > 0:  # no limit is needed to assess no capital
         lower, upper = capital_limits(figures, policy)
-        lines.append(BreakdownLine.money("Lower capital limit", lower))
-        lines.append(BreakdownLine.money("Upper capital limit", upper))
+        if explain:
+            lines.append(BreakdownLine.money("Lower capital limit", lower))
+            lines.append(BreakdownLine.money("Upper capital limit", upper))
     if upper is not None and is_full_cost(capital, upper_limit_pence=upper):
-        return _full_cost_result(request, figures, lines)
+        return _full_cost_result(request, figures, lines, explain)
     tariff = 0 if lower is None else tariff_income_weekly_pence(capital, lower_limit_pence=lower)
 
     # 2. Income.
     counted = 0
     counts_disability_benefit = False
     for item in request.income:
-        name = INCOME_TYPES[item.type]
         reason = DISREGARDED_BY_LAW.get(item.type)
         if reason is None and item.type in policy.disregarded_income_types:
             reason = "the council's policy disregards this income"
         if reason is None:
             counted += item.weekly_pence
             counts_disability_benefit |= item.type in DISABILITY_BENEFIT_TYPES
-            lines.append(BreakdownLine.money(f"{name} (counted)", item.weekly_pence))
-        else:
-            lines.append(BreakdownLine.money(f"{name} (not counted: {reason})", item.weekly_pence))
-    lines.append(BreakdownLine.money("Total income counted", counted))
-    disregarded = 0
-    for disregard in request.disregards:
-        disregarded += disregard.weekly_pence
-        lines.append(BreakdownLine.money(f"Less: {disregard.reason.strip()} (disregarded)", disregard.weekly_pence))
+        if explain:
+            name = INCOME_TYPES[item.type]
+            label = f"{name} (counted)" if reason is None else f"{name} (not counted: {reason})"
+            lines.append(BreakdownLine.money(label, item.weekly_pence))
+    disregarded = sum(disregard.weekly_pence for disregard in request.disregards)
     income_after_disregards = max(0, counted - disregarded)
-    if disregarded > counted:
-        lines.append(
-            BreakdownLine.text("Note", "the amounts disregarded are more than the income counted, so income is £0.00")
-        )
-    if lower is None:
-        lines.append(BreakdownLine.money("Tariff income from capital (there is no capital)", tariff))
-    else:
-        lines.append(
-            BreakdownLine.money(
-                f"Tariff income from capital (£1 a week for every £250, or part of £250, above {format_pence(lower)})",
-                tariff,
-            )
-        )
     assessable = income_after_disregards + tariff
-    lines.append(BreakdownLine.money("Assessable income", assessable))
+    if explain:
+        lines.append(BreakdownLine.money("Total income counted", counted))
+        for disregard in request.disregards:
+            lines.append(BreakdownLine.money(f"Less: {disregard.reason.strip()} (disregarded)", disregard.weekly_pence))
+        if disregarded > counted:
+            lines.append(
+                BreakdownLine.text(
+                    "Note", "the amounts disregarded are more than the income counted, so income is £0.00"
+                )
+            )
+        if lower is None:
+            lines.append(BreakdownLine.money("Tariff income from capital (there is no capital)", tariff))
+        else:
+            lines.append(
+                BreakdownLine.money(
+                    "Tariff income from capital (£1 a week for every £250, or part of £250, above "
+                    f"{format_pence(lower)})",
+                    tariff,
+                )
+            )
+        lines.append(BreakdownLine.money("Assessable income", assessable))
 
     # 3. Allowances.
     mig = _minimum_income_guarantee(request, figures, policy)
-    lines.extend(mig.lines)
-    lines.append(
-        BreakdownLine.money(
-            "Housing costs (after Housing Benefit and Council Tax Reduction)", request.housing_costs_weekly_pence
-        )
-    )
     if request.disability_related_expenditure_weekly_pence is None:
         dre = policy.standard_disability_related_expenditure_weekly_pence
-        lines.append(BreakdownLine.money("Disability-related expenditure (the council's standard allowance)", dre))
+        dre_label = "Disability-related expenditure (the council's standard allowance)"
     else:
         dre = request.disability_related_expenditure_weekly_pence
-        lines.append(BreakdownLine.money("Disability-related expenditure (assessed)", dre))
-    if counts_disability_benefit and dre == 0:
+        dre_label = "Disability-related expenditure (assessed)"
+    allowances = mig.weekly_pence + request.housing_costs_weekly_pence + dre
+    if explain:
+        lines.extend(mig.lines)
         lines.append(
-            BreakdownLine.text(
-                "Check",
-                "a disability benefit is counted, so any disability-related expenditure must be allowed "
-                "(Charging Regs Sched 1 para 4)",
+            BreakdownLine.money(
+                "Housing costs (after Housing Benefit and Council Tax Reduction)", request.housing_costs_weekly_pence
             )
         )
-    allowances = mig.weekly_pence + request.housing_costs_weekly_pence + dre
-    lines.append(BreakdownLine.money("Total allowances", allowances))
+        lines.append(BreakdownLine.money(dre_label, dre))
+        if counts_disability_benefit and dre == 0:
+            lines.append(
+                BreakdownLine.text(
+                    "Check",
+                    "a disability benefit is counted, so any disability-related expenditure must be allowed "
+                    "(Charging Regs Sched 1 para 4)",
+                )
+            )
+        lines.append(BreakdownLine.money("Total allowances", allowances))
 
     # 4. Disposable income.
     disposable = max(0, assessable - allowances)
-    lines.append(BreakdownLine.money("Disposable income (assessable income less allowances, not below £0)", disposable))
+    if explain:
+        lines.append(
+            BreakdownLine.money("Disposable income (assessable income less allowances, not below £0)", disposable)
+        )
 
     # 5. The charge.
-    charge = _charge_from_disposable(disposable, policy, lines)
-    contribution = _cap_and_waive(charge, request.cost_of_care_weekly_pence, policy, lines)
+    charge = _charge_from_disposable(disposable, policy, lines, explain)
+    contribution = _cap_and_waive(charge, request.cost_of_care_weekly_pence, policy, lines, explain)
     return ContributionResult(
         weekly_contribution_pence=contribution,
         full_cost=False,
@@ -516,58 +534,69 @@ def calculate_contribution(
     )
 
 
-def _charge_from_disposable(disposable: int, policy: ChargingPolicy, lines: list[BreakdownLine]) -> int:
+def _charge_from_disposable(
+    disposable: int, policy: ChargingPolicy, lines: list[BreakdownLine], explain: bool = True
+) -> int:
     """The taper: the council charges this percentage of disposable income (100% unless local policy)."""
     taper = policy.taper_percent
     if taper == 100:
-        lines.append(BreakdownLine.text("Share of disposable income charged", "100%"))
+        if explain:
+            lines.append(BreakdownLine.text("Share of disposable income charged", "100%"))
         return disposable
     charge = round_to_pence(Decimal(disposable) * taper / 100)
-    lines.append(
-        BreakdownLine.text("Share of disposable income charged (the council's taper)", f"{taper.normalize():f}%")
-    )
-    lines.append(BreakdownLine.money(f"{taper.normalize():f}% of disposable income, to the nearest penny", charge))
+    if explain:
+        lines.append(
+            BreakdownLine.text("Share of disposable income charged (the council's taper)", f"{taper.normalize():f}%")
+        )
+        lines.append(BreakdownLine.money(f"{taper.normalize():f}% of disposable income, to the nearest penny", charge))
     return charge
 
 
-def _cap_and_waive(charge: int, cost_of_care: int, policy: ChargingPolicy, lines: list[BreakdownLine]) -> int:
+def _cap_and_waive(
+    charge: int, cost_of_care: int, policy: ChargingPolicy, lines: list[BreakdownLine], explain: bool = True
+) -> int:
     """Cap at the cost of care (Care Act s.14(4)), then waive a charge below the minimum (CH-ALW-05)."""
-    lines.append(BreakdownLine.money("Weekly cost of your care and support", cost_of_care))
+    if explain:
+        lines.append(BreakdownLine.money("Weekly cost of your care and support", cost_of_care))
     if charge > cost_of_care:
         charge = cost_of_care
-        lines.append(
-            BreakdownLine.text(
-                "Limit", "you never pay more than your care costs (Care Act s.14(4)), so the charge is capped"
+        if explain:
+            lines.append(
+                BreakdownLine.text(
+                    "Limit", "you never pay more than your care costs (Care Act s.14(4)), so the charge is capped"
+                )
             )
-        )
     minimum = policy.minimum_charge_weekly_pence
     if 0 < charge < minimum:
-        lines.append(
-            BreakdownLine.text(
-                "Minimum charge",
-                f"the council does not collect charges below {format_pence(minimum)} a week, so {format_pence(charge)} "
-                "is waived",
+        if explain:
+            lines.append(
+                BreakdownLine.text(
+                    "Minimum charge",
+                    f"the council does not collect charges below {format_pence(minimum)} a week, so "
+                    f"{format_pence(charge)} is waived",
+                )
             )
-        )
         charge = 0
-    lines.append(BreakdownLine.money("Your weekly contribution", charge))
+    if explain:
+        lines.append(BreakdownLine.money("Your weekly contribution", charge))
     return charge
 
 
 def _full_cost_result(
-    request: ContributionRequest, figures: NationalFigures, lines: list[BreakdownLine]
+    request: ContributionRequest, figures: NationalFigures, lines: list[BreakdownLine], explain: bool = True
 ) -> ContributionResult:
-    lines.append(
-        BreakdownLine.text(
-            "Capital above the upper limit",
-            "you pay the full cost of your care; your income is not assessed (Care Act s.18(2))",
-        )
-    )
     # CALCULATE.md: for a full-cost payer "the contribution is then the cost of care"; the
     # minimum-charge waiver is for means-tested charges only.
     contribution = request.cost_of_care_weekly_pence
-    lines.append(BreakdownLine.money("Weekly cost of your care and support", contribution))
-    lines.append(BreakdownLine.money("Your weekly contribution (the full cost)", contribution))
+    if explain:
+        lines.append(
+            BreakdownLine.text(
+                "Capital above the upper limit",
+                "you pay the full cost of your care; your income is not assessed (Care Act s.18(2))",
+            )
+        )
+        lines.append(BreakdownLine.money("Weekly cost of your care and support", contribution))
+        lines.append(BreakdownLine.money("Your weekly contribution (the full cost)", contribution))
     return ContributionResult(
         weekly_contribution_pence=contribution,
         full_cost=True,

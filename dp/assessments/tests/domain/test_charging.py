@@ -720,3 +720,12 @@ class TestProperties:
             steps += 1
             above -= 25_000
         assert tariff_income_weekly_pence(capital, lower_limit_pence=LCL) == steps * 100
+
+    @settings(max_examples=300)
+    @given(requests, policies)
+    def test_without_the_explanation_the_figures_are_the_same(
+        self, req: ContributionRequest, policy: ChargingPolicy
+    ) -> None:
+        explained = calculate_contribution(req, COMPLETE_2025, policy)
+        bare = calculate_contribution(req, COMPLETE_2025, policy, explain=False)
+        assert bare == replace(explained, breakdown=[])
