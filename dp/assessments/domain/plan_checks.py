@@ -45,6 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from dp.assessments.domain.needs import ADULT_OUTCOMES, CARER_OUTCOMES
 from dp.assessments.domain.reviews import add_months
 from dp.assessments.domain.validation import require_pence
 from dp.core.domain.breakdown import format_date
@@ -267,6 +268,11 @@ def _names(items: Sequence[PlanItem]) -> str:
     return ", ".join(f"“{item.description}”" for item in items)
 
 
+def _need_label(code: str) -> str:
+    """The eligibility outcome's wording for a need code (the code itself if it is not one)."""
+    return ADULT_OUTCOMES.get(code) or CARER_OUTCOMES.get(code) or code
+
+
 def check_meets_assessed_needs(facts: PlanFacts) -> PlanCheck:
     """Every eligible need is met by something in the plan.
 
@@ -280,7 +286,7 @@ def check_meets_assessed_needs(facts: PlanFacts) -> PlanCheck:
         return PlanCheck(
             "PLAN-MEETS-ASSESSED-NEEDS",
             False,
-            f"Nothing in the plan meets these assessed needs: {', '.join(unmet)}.",
+            f"Nothing in the plan meets these assessed needs: {', '.join(_need_label(code) for code in unmet)}.",
             source,
         )
     return PlanCheck("PLAN-MEETS-ASSESSED-NEEDS", True, "Every assessed need is met by the plan.", source)
