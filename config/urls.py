@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("dp.assessments.urls")),
     path("", include("dp.plans.urls")),
     path("", include("dp.agreements.urls")),
+    path("", include("dp.payments.urls")),
     path("audit-log/", include("dp.audit_log.urls")),
     path("api/", include("dp.api.urls")),
 ]

@@ -52,6 +52,7 @@ def test_production_settings_pass_the_deploy_check() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "a-long-random-secret-for-the-check-only-0123456789-abcdefghijklmnop",
         "DJANGO_ALLOWED_HOSTS": "dp.council.example",
+        "DP_FIELD_ENCRYPTION_SALT": "a-long-random-salt-for-the-check-only-0123456789",
         "DATABASE_URL": "postgres://unused@127.0.0.1:1/unused",
     }
     result = subprocess.run(

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dp.plans",
     "dp.agreements",
     "dp.ledger",
+    "dp.payments",
     "dp.monitoring",
     "dp.calculations",
     "dp.api",
@@ -200,3 +201,8 @@ DP_COUNCIL_NAME_FALLBACK = "Council"
 # How long after writing a case note its author may still correct it.
 DP_CASE_NOTE_GRACE_MINUTES = env_int("DP_CASE_NOTE_GRACE_MINUTES", 15)
 DP_SENTRY_DSN = env_optional("SENTRY_DSN")
+
+# Bank details are encrypted at rest (django-fernet-encrypted-fields). The library derives its keys
+# from SECRET_KEY (and SECRET_KEY_FALLBACKS) with these salts: keep both secret and stable, and when
+# rotating put the new salt first and keep the old one after it. Required in production.
+SALT_KEY = env_list("DP_FIELD_ENCRYPTION_SALT", ["demo-only-field-encryption-salt-change-me"])

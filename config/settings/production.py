@@ -1,6 +1,6 @@
 """Production: HTTPS only, secrets from the environment, two-factor authentication required.
 
-`DJANGO_SECRET_KEY` and `DJANGO_ALLOWED_HOSTS` must be set; `DATABASE_URL` should be.
+`DJANGO_SECRET_KEY`, `DP_FIELD_ENCRYPTION_SALT` and `DJANGO_ALLOWED_HOSTS` must be set; `DATABASE_URL` should be.
 `manage.py check --deploy --settings=config.settings.production` reports nothing.
 """
 
@@ -8,6 +8,7 @@ from config.env import env_bool, env_list, env_str
 from config.settings.base import *  # noqa: F403
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+SALT_KEY = [salt.strip() for salt in env_str("DP_FIELD_ENCRYPTION_SALT").split(",") if salt.strip()]
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 DP_REQUIRE_TWO_FACTOR = True
 DP_DEMO = False

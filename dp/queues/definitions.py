@@ -19,7 +19,9 @@ class QueueDefinition:
     description: str
     roles: tuple[str, ...]
     statuses: tuple[str, ...] = ()
-    kind: str = "cases"  # "cases", "triage", "caseload", "team"
+    kind: str = "cases"  # "cases", "triage", "caseload", "team", "payment_runs"
+    # A queue kept on a page of its own app (kind "payment_runs"): the page to send people to.
+    url_name: str = ""
 
 
 QUEUES: tuple[QueueDefinition, ...] = (
@@ -39,6 +41,14 @@ QUEUES: tuple[QueueDefinition, ...] = (
     ),
     QueueDefinition(
         "team", "Team caseload", "Open cases in your team.", (Role.TEAM_MANAGER, Role.SOCIAL_WORKER), kind="team"
+    ),
+    QueueDefinition(
+        "needs-assessments",
+        "Assessments and eligibility decisions to do",
+        "Cases waiting for a Care Act needs assessment, the offer of direct payments and a decision on whether "
+        "direct payments can be made.",
+        (Role.SOCIAL_WORKER, Role.TEAM_MANAGER),
+        statuses=(CaseStatus.NEEDS_ASSESSMENT,),
     ),
     QueueDefinition(
         "financial-assessments",
@@ -67,6 +77,15 @@ QUEUES: tuple[QueueDefinition, ...] = (
         "Direct payments that are running, under review or suspended.",
         (Role.DP_SUPPORT, Role.AUDITOR, Role.PAYMENTS_OFFICER),
         statuses=(CaseStatus.ACTIVE, CaseStatus.REVIEW, CaseStatus.SUSPENDED),
+    ),
+    QueueDefinition(
+        "payments-to-approve",
+        "Payments to approve",
+        "Payment runs worked out by another payments officer and waiting for a second person to check the totals "
+        "and the payments held back, and approve them. Nobody approves a run they made.",
+        (Role.PAYMENTS_OFFICER,),
+        kind="payment_runs",
+        url_name="payments:run_list",
     ),
 )
 
