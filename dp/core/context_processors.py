@@ -14,6 +14,20 @@ from dp.staff.roles import CARE_ROLES, Role
 NAVIGATION: tuple[tuple[str, str, frozenset[str], str], ...] = (
     ("Work queues", "queues:home", frozenset(CARE_ROLES), "/queues/"),
     ("People", "people:search", frozenset(CARE_ROLES), "/people/"),
+    ("Payments", "payments:run_list", frozenset({Role.PAYMENTS_OFFICER, Role.AUDITOR}), "/payments/"),
+    (
+        "Reviews",
+        "agreements:review_queue",
+        frozenset({Role.SOCIAL_WORKER, Role.DP_SUPPORT, Role.TEAM_MANAGER}),
+        "/reviews/",
+    ),
+    ("Annual uprating", "assessments:uprating_list", frozenset({Role.FINANCIAL_ASSESSOR}), "/uprating/"),
+    (
+        "National figures",
+        "assessments:national_figures",
+        frozenset({Role.FINANCIAL_ASSESSOR, Role.SYSTEM_ADMIN}),
+        "/national-figures/",
+    ),
     (
         "Council settings",
         "councils:settings",

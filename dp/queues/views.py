@@ -29,6 +29,8 @@ def queue(request: StaffRequest, slug: str) -> HttpResponse:
     user = request.user
     if definition is None or not user.roles.intersection(definition.roles):
         raise Http404("No such queue")
+    if definition.url_name:
+        return redirect(definition.url_name)  # a queue kept on its own app's page
     context = {
         "definition": definition,
         "queues": queues_for(user.roles),
