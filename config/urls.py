@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("dp.plans.urls")),
     path("", include("dp.agreements.urls")),
     path("", include("dp.payments.urls")),
+    path("", include("dp.monitoring.urls")),
+    path("", include("dp.audits.urls")),
     path("audit-log/", include("dp.audit_log.urls")),
     path("api/", include("dp.api.urls")),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dp.ledger",
     "dp.payments",
     "dp.monitoring",
+    "dp.audits",
     "dp.calculations",
     "dp.api",
     "dp.demo",
