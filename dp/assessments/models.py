@@ -305,6 +305,12 @@ class UpratingBatch(TimeStamped):
     unchanged = models.PositiveIntegerField(default=0)
     figures = models.JSONField(default=dict, blank=True)
     policy = models.JSONField(default=dict, blank=True)
+    # The national benefit rates the run used to uprate benefit income ({rates year: {income type: [pence]}}).
+    benefit_rates = models.JSONField(default=dict, blank=True)
+    # How many people's benefit income was moved to the new national rates, and how many lines were left
+    # as recorded because they are not a national rate (the officer checks those).
+    income_uprated = models.PositiveIntegerField(default=0)
+    income_left = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -367,6 +373,8 @@ class UpratingItem(models.Model):
     disposable_income_weekly_pence = models.BigIntegerField(null=True, blank=True)
     tariff_income_weekly_pence = models.BigIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Benefit income moved to the new year's national rate, or left as recorded (`benefit_uprating.IncomeChange`).
+    income_changes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -381,6 +389,12 @@ class UpratingItem(models.Model):
 
     def __str__(self) -> str:
         return f"Uprating item {self.pk} of batch {self.batch_id}"
+
+    @property
+    def income_change_lines(self) -> list[str]:
+        from dp.assessments.domain.benefit_uprating import describe_changes
+
+        return describe_changes(self.income_changes)
 
     @property
     def person(self) -> Any:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from dp.assessments.constants import FinancialStatus, OfferAnswer
+from dp.assessments.domain.benefit_uprating import BenefitRates, load_benefit_rates
 from dp.assessments.domain.charging import ChargingPolicy
 from dp.assessments.domain.eligibility_facts import RecordFacts, RelatedPerson
 from dp.assessments.domain.national_figures import (
@@ -57,6 +58,12 @@ from dp.staff.models import User
 @cache
 def shipped_tables() -> NationalFigureTables:
     return load_national_figure_tables()
+
+
+@cache
+def shipped_benefit_rates() -> dict[str, BenefitRates]:
+    """The national benefit rates shipped with the system (RULES.md §7), by rates year."""
+    return load_benefit_rates()
 
 
 def _entered(table: str, rates_year: str) -> dict[str, int]:

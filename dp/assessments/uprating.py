@@ -19,12 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 
 from dp.assessments.constants import AssessmentEvent, FinancialSource, FinancialStatus, UpratingStatus
+from dp.assessments.domain.benefit_uprating import (
+    IncomeUpratings,
+    benefit_rates_from_json,
+    benefit_rates_to_json,
+    uprate_income,
+)
 from dp.assessments.domain.charging import ChargingPolicy, calculate_contribution
 from dp.assessments.domain.financial import (
     FinancialInputs,
@@ -37,7 +44,12 @@ from dp.assessments.domain.financial import (
 from dp.assessments.domain.national_figures import NationalFigures
 from dp.assessments.domain.uprating import BUSY, ChangeRow, UpratingTotals, can_move, uprating_totals
 from dp.assessments.models import FinancialAssessment, UpratingBatch, UpratingItem
-from dp.assessments.selectors import council_charging_policy, national_figures_on, uprating_needs_second_officer
+from dp.assessments.selectors import (
+    council_charging_policy,
+    national_figures_on,
+    shipped_benefit_rates,
+    uprating_needs_second_officer,
+)
 from dp.assessments.services import record_event
 from dp.audit_log.models import Event
 from dp.cases.constants import CaseStatus
@@ -81,6 +93,7 @@ ITEM_COLUMNS = (
     "disposable_income_weekly_pence",
     "tariff_income_weekly_pence",
     "error",
+    "income_changes",
 )
 ASSESSMENT_COLUMNS = (
     "id",
@@ -129,6 +142,16 @@ EVENT_COLUMNS = (
 
 def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+def _uprated_inputs(
+    values: Sequence[Any], rates_year: str, upratings: IncomeUpratings
+) -> tuple[FinancialInputs, list[dict[str, object]]]:
+    """The row's inputs with its benefit income moved to the new year's national rates
+    (`benefit_uprating`), and what changed, for the officer."""
+    inputs = _inputs(values)
+    income, changes = uprate_income(inputs.income, upratings.from_year(rates_year))
+    return replace(inputs, income=income), [change.as_dict() for change in changes]
 
 
 def _inputs(values: Sequence[Any]) -> FinancialInputs:
@@ -265,12 +288,13 @@ def uprating_batch_run(*, batch_id: int) -> UpratingBatch:
         batch.started_at = clock.now()
         batch.figures = figures_to_json(figures)
         batch.policy = policy_to_json(policy)
+        batch.benefit_rates = benefit_rates_to_json(shipped_benefit_rates())
         batch.total = current_assessment_count(batch.target_on)
         batch.processed = 0
         batch.error = ""
         batch.save()
     try:
-        totals = recalculate_in_bulk(batch, figures, policy)
+        totals, (income_uprated, income_left) = recalculate_in_bulk(batch, figures, policy)
     except Exception as exc:
         with transaction.atomic():
             batch = UpratingBatch.objects.select_for_update().get(pk=batch_id)
@@ -288,6 +312,7 @@ def uprating_batch_run(*, batch_id: int) -> UpratingBatch:
         batch.old_weekly_total_pence = totals.old_weekly_total_pence
         batch.new_weekly_total_pence = totals.new_weekly_total_pence
         batch.went_up, batch.went_down, batch.unchanged = totals.went_up, totals.went_down, totals.unchanged
+        batch.income_uprated, batch.income_left = income_uprated, income_left
         batch.save()
         record_event(
             actor=None,
@@ -325,11 +350,15 @@ def _fields(totals: UpratingTotals) -> tuple[int, ...]:
 
 def recalculate_in_bulk(
     batch: UpratingBatch, figures: NationalFigures, policy: ChargingPolicy, *, chunk: int = CHUNK
-) -> UpratingTotals:
-    """Stream the current assessments, compute each under `figures` and `policy`, COPY the rows."""
+) -> tuple[UpratingTotals, tuple[int, int]]:
+    """Stream the current assessments, compute each under `figures` and `policy` with their benefit
+    income at the new national rates, COPY the rows. Also returns how many people's income was uprated
+    and how many benefit lines were left as recorded."""
     target = batch.target_on
+    upratings = IncomeUpratings(benefit_rates_from_json(batch.benefit_rates), figures.rates_year)
+    income_uprated = income_left = 0
     select = (
-        "SELECT fa.id, p.date_of_birth, fa.weekly_contribution_pence, "
+        "SELECT fa.id, p.date_of_birth, fa.weekly_contribution_pence, fa.rates_year, "
         + ", ".join(f"fa.{c}" for c in _INPUT_COLUMNS)
         + f" {_current_filter_sql(with_person=True)} AND fa.id > %(after)s ORDER BY fa.id LIMIT %(limit)s"
     )
@@ -349,10 +378,15 @@ def recalculate_in_bulk(
             changes: list[ChangeRow] = []
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
-                    assessment_id, born, old = row[0], row[1], row[2]
+                    assessment_id, born, old, rates_year = row[0], row[1], row[2], row[3]
                     age = age_on(born, target)
                     try:
-                        request = contribution_request(_inputs(row[3:]), assessed_on=target, age=age)
+                        inputs, income_changes = _uprated_inputs(row[4:], rates_year, upratings)
+                        income_json = json.dumps(income_changes)
+                        if any(c["new_pence"] is not None and c["new_pence"] != c["old_pence"] for c in income_changes):
+                            income_uprated += 1
+                        income_left += sum(1 for c in income_changes if c["new_pence"] is None)
+                        request = contribution_request(inputs, assessed_on=target, age=age)
                         result = calculate_contribution(request, figures, policy, explain=False)
                     except DirectPaymentsError as exc:
                         copy.write_row(
@@ -368,6 +402,7 @@ def recalculate_in_bulk(
                                 None,
                                 None,
                                 exc.message,
+                                "[]",
                             )
                         )
                         changes.append(ChangeRow(old, None))
@@ -386,13 +421,14 @@ def recalculate_in_bulk(
                             result.disposable_income_weekly_pence,
                             result.tariff_income_weekly_pence,
                             "",
+                            income_json,
                         )
                     )
                     changes.append(ChangeRow(old, new))
             UpratingBatch.objects.filter(pk=batch.pk).update(processed=models.F("processed") + len(rows))
         totals = _combine(totals, uprating_totals(changes))
         after = rows[-1][0]
-    return totals
+    return totals, (income_uprated, income_left)
 
 
 # Approve and apply ----------------------------------------------------------------------------------
@@ -450,10 +486,11 @@ def uprating_batch_apply(*, batch_id: int) -> UpratingBatch:
             return batch
     figures = figures_from_json(batch.figures)
     policy = policy_from_json(batch.policy)
+    upratings = IncomeUpratings(benefit_rates_from_json(batch.benefit_rates), figures.rates_year)
     after = 0
     while True:
         with transaction.atomic():
-            written, after = _apply_chunk(batch, figures, policy, after=after)
+            written, after = _apply_chunk(batch, figures, policy, upratings, after=after)
         if not written:
             break
     with transaction.atomic():
@@ -473,7 +510,13 @@ def uprating_batch_apply(*, batch_id: int) -> UpratingBatch:
 
 
 def _apply_chunk(
-    batch: UpratingBatch, figures: NationalFigures, policy: ChargingPolicy, *, after: int, chunk: int = CHUNK
+    batch: UpratingBatch,
+    figures: NationalFigures,
+    policy: ChargingPolicy,
+    upratings: IncomeUpratings,
+    *,
+    after: int,
+    chunk: int = CHUNK,
 ) -> tuple[int, int]:
     fa_table, item_table = _table(FinancialAssessment), _table(UpratingItem)
     pending = (
@@ -496,7 +539,7 @@ def _apply_chunk(
             return 0, after
         cursor.execute(
             "SELECT i.id, i.assessment_id, i.age, i.new_weekly_contribution_pence, fa.case_id, fa.person_id, "
-            "fa.weekly_contribution_pence, "
+            "fa.weekly_contribution_pence, fa.rates_year, "
             + ", ".join(f"fa.{c}" for c in _INPUT_COLUMNS)
             + pending
             + " AND i.id <= %(last)s AND fa.is_current ORDER BY i.id",
@@ -516,15 +559,16 @@ def _apply_chunk(
         subject_type = ContentType.objects.get_for_model(FinancialAssessment).pk
         assessments, events, replaced = [], [], []
         for new_id, row in zip(new_ids, rows, strict=True):
-            item_id, old_id, age, approved, case_id, person_id, old = row[:7]
-            inputs = _inputs(row[7:])
+            item_id, old_id, age, approved, case_id, person_id, old, rates_year = row[:8]
+            inputs, _ = _uprated_inputs(row[8:], rates_year, upratings)
             result = calculate_contribution(
                 contribution_request(inputs, assessed_on=batch.target_on, age=age), figures, policy
             )
             if result.weekly_contribution_pence != approved:
                 raise RuntimeError(f"Uprating item {item_id} no longer gives the approved contribution.")
             replaced.append(old_id)
-            raw = dict(zip(_INPUT_COLUMNS, row[7:], strict=True))
+            raw = dict(zip(_INPUT_COLUMNS, row[8:], strict=True))
+            raw["income"] = [{"type": t, "weekly_pence": p} for t, p in inputs.income]
             assessments.append(
                 (
                     new_id,

@@ -25,6 +25,7 @@ from dp.assessments.constants import (
     RecipientType,
     UpratingStatus,
 )
+from dp.assessments.domain.benefit_uprating import benefit_rates_to_json, load_benefit_rates
 from dp.assessments.domain.charging import NATIONAL_DEFAULT_POLICY, calculate_contribution
 from dp.assessments.domain.financial import (
     FinancialInputs,
@@ -201,6 +202,8 @@ class QueuedUpratingBatchFactory(factory.django.DjangoModelFactory):
     rates_year = "2025/26"
     status = UpratingStatus.QUEUED
     created_by = None
+    # What `uprating_batch_run` snapshots when it starts (tests may call the bulk step directly).
+    benefit_rates = factory.LazyFunction(lambda: benefit_rates_to_json(load_benefit_rates()))
 
 
 class ReadyUpratingBatchFactory(QueuedUpratingBatchFactory):

@@ -51,15 +51,28 @@ class TestEndToEnd:
         assert batch.rates_year == "2026/27"
         assert batch.total == 2
         assert batch.failed_count == 0
-        # 2025/26: £122.75. 2026/27 (entered figures): MIG 117.00 + premium 51.50 = 168.50, housing 12.00,
-        # so disposable = 296.90 - 180.50 = 116.40. Age on 1 April 2026: 65.
+        # 2025/26: £122.75. 2026/27: PIP daily living (standard) moves from the 2025/26 national rate £73.90
+        # to the 2026/27 rate £76.70 (RULES.md §7), so assessable income is 296.90 + 2.80 = 299.70; the
+        # mobility component moves too (£29.20 → £30.30) but is disregarded. Entered figures: MIG 117.00 +
+        # premium 51.50 = 168.50, housing 12.00, so disposable = 299.70 - 180.50 = 119.20. Age on 1 April
+        # 2026: 65. ESA (£130.00) and other income (£90.00) are not national rates the tables know: unchanged.
         items = list(UpratingItem.objects.filter(batch=batch).order_by("id"))
         assert [i.assessment_id for i in items] == [first.pk, second.pk]
         assert {(i.old_weekly_contribution_pence, i.new_weekly_contribution_pence, i.age) for i in items} == {
-            (12_275, 11_640, 65)
+            (12_275, 11_920, 65)
         }
+        assert items[0].income_changes == [
+            {"type": "pip_daily_living", "old_pence": 7_390, "new_pence": 7_670},
+            {"type": "pip_mobility", "old_pence": 2_920, "new_pence": 3_030},
+        ]
+        assert items[0].income_change_lines == [
+            "Personal Independence Payment daily living component £73.90 → £76.70",
+            "Personal Independence Payment mobility component £29.20 → £30.30",
+        ]
+        assert (batch.income_uprated, batch.income_left) == (2, 0)
+        assert batch.benefit_rates["2026/27"]["attendance_allowance"] == [11_460, 7_670]
         assert batch.old_weekly_total_pence == 24_550
-        assert batch.new_weekly_total_pence == 23_280
+        assert batch.new_weekly_total_pence == 23_840
         assert (batch.went_up, batch.went_down, batch.unchanged) == (0, 2, 0)
         assert batch.figures["mig_single_25_to_pension_credit_age_pence"] == 11_700
         assert Event.objects.filter(event_type="assessment.uprating_calculated").exists()
@@ -84,13 +97,18 @@ class TestEndToEnd:
             TARGET,
             TARGET,
         )
-        assert new.weekly_contribution_pence == 11_640
+        assert new.weekly_contribution_pence == 11_920
         assert new.rates_year == "2026/27"
-        assert new.income == first.income
-        assert new.breakdown[-1] == {"label": "Your weekly contribution", "amount_pence": 11_640}
+        assert new.income == [
+            {"type": "esa", "weekly_pence": 13_000},
+            {"type": "pip_daily_living", "weekly_pence": 7_670},
+            {"type": "pip_mobility", "weekly_pence": 3_030},
+            {"type": "other", "weekly_pence": 9_000},
+        ]
+        assert new.breakdown[-1] == {"label": "Your weekly contribution", "amount_pence": 11_920}
         assert new.uprating_item.batch == batch
         timeline = Event.objects.get(person=new.person, subject_id=new.pk, event_type="assessment.financial_completed")
-        assert "£122.75 → £116.40" in timeline.summary
+        assert "£122.75 → £119.20" in timeline.summary
         assert timeline.acting_user == second_officer
         assert not FinancialAssessment.objects.filter(previous=closed).exists()
 
@@ -140,7 +158,8 @@ class TestEndToEnd:
         services.financial_assessment_complete(actor=staff[Role.FINANCIAL_ASSESSOR], assessment=draft)
         batch = start(staff, django_capture_on_commit_callbacks)
         assert batch.failed_count == 0
-        assert UpratingItem.objects.get(batch=batch).new_weekly_contribution_pence == 28_025 - 25_000
+        # The full new State Pension moves to the 2026/27 rate (£230.25 → £241.30, RULES.md §7).
+        assert UpratingItem.objects.get(batch=batch).new_weekly_contribution_pence == 24_130 + 5_000 - 25_000
 
     def test_changed_assessments_make_the_batch_stale(
         self, staff, council, second_officer, django_capture_on_commit_callbacks
@@ -251,11 +270,11 @@ class TestRun:
         )
         from dp.assessments.selectors import council_charging_policy, national_figures_on
 
-        totals = uprating.recalculate_in_bulk(
+        totals, _ = uprating.recalculate_in_bulk(
             batch, national_figures_on(TARGET), council_charging_policy(TARGET), chunk=2
         )
         assert totals.assessments == 5
-        assert totals.new_weekly_total_pence == 5 * 11_640
+        assert totals.new_weekly_total_pence == 5 * 11_920
         batch.refresh_from_db()
         assert batch.processed == 5
 

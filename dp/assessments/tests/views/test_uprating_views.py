@@ -29,7 +29,8 @@ class TestUpratingPages:
         assert "Refresh" not in detail  # finished: no more refreshing
         html = detail.content.decode()
         assert "£122.75" in html
-        assert "£116.40" in html
+        assert "£119.20" in html
+        assert "£73.90 → £76.70" in html
         assert "Approve the new contributions" in html
 
         # The officer who started it cannot approve it.
