@@ -8,3 +8,10 @@ class AuditsConfig(AppConfig):
     name = "dp.audits"
     label = "audits"
     verbose_name = "Findings, audits and recovery"
+
+    def ready(self) -> None:
+        from dp.audit_log.models import register_event_types
+        from dp.audits import policy  # noqa: F401  (registers the policy parameters)
+        from dp.audits.constants import AuditEventType
+
+        register_event_types(AuditEventType)

@@ -1,0 +1,172 @@
+"""Fair recovery: notice, response period, refund first, second-person approval, the ledger exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dp.audit_log.models import Event
+from dp.audits import services
+from dp.audits.constants import AuditEventType, AuditStatus, Method, ReviewOutcome
+from dp.audits.models import AuditRecovery
+from dp.audits.tests.factories import proposed_recovery
+from dp.core.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from dp.ledger.models import Entry, Journal
+
+pytestmark = pytest.mark.django_db
+
+
+def _after_response_period(recovery: AuditRecovery) -> time_machine.travel:
+    return time_machine.travel(
+        dt.datetime.combine(recovery.response_ends_on + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC), tick=False
+    )
+
+
+def _balance(key: str) -> int:
+    entries = Entry.objects.filter(account__key=key)
+    return sum(e.debit_pence - e.credit_pence for e in entries)
+
+
+class TestProposal:
+    def test_figures_reasons_and_response_period(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor, overpaid_contribution_pence=1000)
+        assert recovery.amount_pence == 4500
+        assert recovery.refund_to_person_pence == 1000
+        assert recovery.recoverable_pence == 3500
+        assert recovery.response_ends_on == timezone.localdate() + dt.timedelta(days=14)
+        assert recovery.audit.status == AuditStatus.RECOVERY_PROPOSED
+        labels = [line["label"] for line in recovery.breakdown]
+        assert "Overpaid contribution refunded to the person first" in labels
+        assert Event.objects.filter(event_type=AuditEventType.RECOVERY_PROPOSED, subject_id=recovery.pk).exists()
+
+    def test_nothing_posted_on_proposal(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        before = Journal.objects.count()
+        proposed_recovery(schedule, by=auditor)
+        assert Journal.objects.count() == before
+
+
+class TestDecision:
+    def test_cannot_decide_inside_the_response_period_without_a_response(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        with pytest.raises(TransitionNotAllowed, match="to respond"):
+            services.recovery_decide(actor=auditor, recovery=recovery, method=Method.INVOICE, reasons="No reply")
+
+    def test_a_response_allows_the_decision_but_not_the_posting(self, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        services.recovery_discussion_record(
+            actor=auditor,
+            recovery=recovery,
+            held_on=timezone.localdate(),
+            with_whom="The person, by phone",
+            summary="Agrees the bet was a mistake and will repay",
+            person_responded=True,
+        )
+        recovery = services.recovery_decide(
+            actor=auditor, recovery=recovery, method=Method.INVOICE, reasons="The person agreed"
+        )
+        assert recovery.audit.status == AuditStatus.RECOVERY_DECIDED
+        with pytest.raises(TransitionNotAllowed, match="response period"):
+            services.recovery_approve(actor=manager, recovery=recovery)
+        assert not Journal.objects.filter(source=f"audit-recovery:{recovery.pk}").exists()
+
+    def test_the_database_refuses_an_approval_in_the_response_period(self, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AuditRecovery.objects.filter(pk=recovery.pk).update(
+                approved_by=manager, approved_at=timezone.now(), approved_on=recovery.response_ends_on
+            )
+
+
+class TestApprovalPostsExactlyOnce:
+    def test_invoice(self, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor, overpaid_contribution_pence=1000)
+        person = schedule.person_id
+        with _after_response_period(recovery):
+            recovery = services.recovery_decide(
+                actor=auditor, recovery=recovery, method=Method.INVOICE, reasons="No reply in 14 days"
+            )
+            assert recovery.invoice_due_on == timezone.localdate() + dt.timedelta(days=30)
+            with pytest.raises(PermissionDenied):
+                services.recovery_approve(actor=auditor, recovery=recovery)
+            recovery = services.recovery_approve(actor=manager, recovery=recovery)
+            again = services.recovery_approve(actor=manager, recovery=recovery)
+            assert again.raised_journal_id == recovery.raised_journal_id
+            assert recovery.refund_journal is not None
+            assert recovery.raised_journal is not None
+            assert recovery.refund_journal_id < recovery.raised_journal_id  # refund first
+            assert _balance(f"person:{person}:recoveries_due") == 3500
+            services.recovery_settle(actor=manager, recovery=recovery, received_on=timezone.localdate())
+            services.recovery_settle(actor=manager, recovery=recovery, received_on=timezone.localdate())
+        assert Journal.objects.filter(source=f"audit-recovery:{recovery.pk}").count() == 3
+        assert _balance(f"person:{person}:recoveries_due") == 0
+
+    def test_card_recoup(self, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        with _after_response_period(recovery):
+            recovery = services.recovery_decide(
+                actor=auditor, recovery=recovery, method=Method.CARD_RECOUP, reasons="No reply"
+            )
+            assert recovery.card_account_reference == schedule.account.card_account_reference
+            assert recovery.recoup_reference == f"RECOUP-{recovery.reference}"
+            services.recovery_approve(actor=manager, recovery=recovery)
+        assert Journal.objects.filter(source=f"audit-recovery:{recovery.pk}").count() == 1
+
+    def test_deduction_needs_enough_payments_and_is_split_exactly(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        with _after_response_period(recovery):
+            recovery = services.recovery_decide(
+                actor=auditor, recovery=recovery, method=Method.DEDUCTION, reasons="Over 3 payments", instalments=3
+            )
+        assert [i["amount_pence"] for i in recovery.instalments] == [1500, 1500, 1500]
+        assert len({i["due_on"] for i in recovery.instalments}) == 3
+
+
+class TestReview:
+    def test_overturned_review_reverses_the_recovery(self, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        person = schedule.person_id
+        with _after_response_period(recovery):
+            recovery = services.recovery_decide(actor=auditor, recovery=recovery, method=Method.INVOICE, reasons="x")
+            recovery = services.recovery_approve(actor=manager, recovery=recovery)
+            recovery = services.recovery_review_request(
+                actor=auditor, recovery=recovery, requested_on=timezone.localdate(), reason="It was a gift card"
+            )
+            with pytest.raises(PermissionDenied):
+                services.recovery_review_decide(
+                    actor=auditor, recovery=recovery, outcome=ReviewOutcome.OVERTURNED, notes="Agreed"
+                )
+            recovery = services.recovery_review_decide(
+                actor=manager, recovery=recovery, outcome=ReviewOutcome.OVERTURNED, notes="Receipt shows a gift card"
+            )
+        assert recovery.audit.status == AuditStatus.REVIEW_DECIDED
+        assert recovery.overturn_journal is not None
+        assert _balance(f"person:{person}:recoveries_due") == 0
+        with pytest.raises(TransitionNotAllowed):
+            services.recovery_settle(actor=manager, recovery=recovery, received_on=timezone.localdate())
+
+    def test_review_must_be_asked_within_the_review_period(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        with _after_response_period(recovery):
+            recovery = services.recovery_decide(actor=auditor, recovery=recovery, method=Method.INVOICE, reasons="x")
+        late = recovery.decided_on + dt.timedelta(days=29)
+        with (
+            time_machine.travel(dt.datetime.combine(late, dt.time(12), tzinfo=dt.UTC), tick=False),
+            pytest.raises(TransitionNotAllowed, match="had to be asked for"),
+        ):
+            services.recovery_review_request(actor=auditor, recovery=recovery, requested_on=late, reason="Late")
+
+    def test_a_second_proposal_on_the_same_audit_is_refused(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        with pytest.raises((ValidationFailed, TransitionNotAllowed)):
+            services.recovery_propose_surplus(
+                actor=auditor,
+                audit=recovery.audit,
+                balance_pence=500000,
+                weekly_payment_pence=25000,
+                allowed_weeks=8,
+                reasons=["Surplus"],
+            )
