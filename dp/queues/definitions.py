@@ -19,8 +19,8 @@ class QueueDefinition:
     description: str
     roles: tuple[str, ...]
     statuses: tuple[str, ...] = ()
-    kind: str = "cases"  # "cases", "triage", "caseload", "team", "payment_runs"
-    # A queue kept on a page of its own app (kind "payment_runs"): the page to send people to.
+    kind: str = "cases"  # "cases", "triage", "caseload", "team", "payment_runs", "reviews"
+    # A queue kept on a page of its own app (kinds "payment_runs", "reviews"): the page to send people to.
     url_name: str = ""
 
 
@@ -77,6 +77,15 @@ QUEUES: tuple[QueueDefinition, ...] = (
         "Direct payments that are running, under review or suspended.",
         (Role.DP_SUPPORT, Role.AUDITOR, Role.PAYMENTS_OFFICER),
         statuses=(CaseStatus.ACTIVE, CaseStatus.REVIEW, CaseStatus.SUSPENDED),
+    ),
+    QueueDefinition(
+        "reviews",
+        "Reviews due and overdue",
+        "Direct payments whose first review (within 6 months of the first payment), yearly review, early check or "
+        "requested review is due or overdue, overdue first.",
+        (Role.SOCIAL_WORKER, Role.DP_SUPPORT, Role.TEAM_MANAGER),
+        kind="reviews",
+        url_name="agreements:review_queue",
     ),
     QueueDefinition(
         "payments-to-approve",
