@@ -9,4 +9,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring of direct payment spending"
 
     def ready(self) -> None:
+        from dp.audit_log.models import register_event_types
         from dp.monitoring import policy  # noqa: F401  (registers the policy parameters)
+        from dp.monitoring.constants import MonitoringEventType
+
+        register_event_types(MonitoringEventType)

@@ -1,0 +1,464 @@
+"""Loading one statement file into `monitoring_transaction`, set-based, in the caller's transaction.
+
+How it works (all inside ONE database transaction, opened by `services.statement_import_run`):
+
+1. The file is streamed from storage through the pure parser (`parse_statement`), and every line is
+   written with psycopg ``COPY`` into a temporary staging table (``ON COMMIT DROP``). Nothing of the
+   file is ever held in memory; progress (bytes and lines read) is written on a separate connection
+   every `PROGRESS_EVERY` lines, so the import page can show it while the transaction is open.
+2. The account references in the file (a few distinct values) are resolved to accounts; a line for
+   no known account (or, for a one-account statement, for another account) is an error naming it.
+3. Categorising: the distinct (person's categoriser, merchant, description, merchant category code,
+   money in or out) combinations are categorised once each by the pure `Categoriser` and copied into
+   a second temporary table.
+4. One ``INSERT … SELECT … ON CONFLICT (account_id, dedup_key) DO NOTHING`` writes the new
+   transactions with their categorisation, so a line already imported (this file again, or an
+   overlapping one) adds nothing.
+5. Contributions paid in are matched to the person's schedule (`contribution_receipt_record`), and
+   each account's last statement balance is reconciled against the ledger.
+
+Any error raises; the caller's transaction then rolls back everything, the staging tables included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import connection, connections
+
+from dp.core import clock
+from dp.monitoring.constants import TransactionStatus
+from dp.monitoring.domain.categorise import normalise_words
+from dp.monitoring.domain.statements import ColumnMapping, StatementFormatError, StatementLine, parse_statement
+from dp.monitoring.models import StatementImport, StatementReconciliation
+from dp.monitoring.selectors import (
+    account_statement_reference,
+    account_statement_references,
+    categorisers_for_accounts,
+)
+from dp.payments.constants import Basis, ScheduleStatus
+from dp.payments.models import DirectPaymentAccount, PaymentSchedule
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 20_000
+CATEGORISE_BATCH = 10_000
+#: Money in whose words include one of these is a contribution the person paid into the account.
+CONTRIBUTION_WORDS = ("contribution",)
+
+DROP_SQL = "DROP TABLE IF EXISTS monitoring_staging, monitoring_refmap, monitoring_cat"
+STAGING_SQL = """
+CREATE TEMPORARY TABLE monitoring_staging (
+    line_number bigint NOT NULL,
+    account_reference text NOT NULL,
+    posted_on date NOT NULL,
+    amount_pence bigint NOT NULL,
+    description text NOT NULL,
+    merchant text NOT NULL,
+    merchant_category_code text NOT NULL,
+    balance_pence bigint,
+    dedup_key text NOT NULL,
+    provider_transaction_id text NOT NULL
+) ON COMMIT DROP
+"""
+
+
+class CountingReader:
+    """A binary stream that counts the bytes read through it (for progress)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.bytes_read = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.bytes_read += len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._raw.readline(size)
+        self.bytes_read += len(data)
+        return data
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    @property
+    def closed(self) -> bool:
+        return False
+
+
+@dataclass
+class ImportResult:
+    lines_read: int = 0
+    lines_added: int = 0
+    duplicates: int = 0
+    unexplained: int = 0
+    contributions_matched: int = 0
+    first_posted_on: dt.date | None = None
+    last_posted_on: dt.date | None = None
+    account_ids: list[int] = field(default_factory=list)
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class ProgressWriter:
+    """Writes progress on its own connection, never waiting for a lock (the import row may be locked
+    by a test's or a caller's transaction: then progress is simply not shown)."""
+
+    def __init__(self, import_id: int) -> None:
+        self._import_id = import_id
+        self._connection = connections.create_connection("default")
+
+    def __call__(self, lines_read: int, bytes_read: int) -> None:
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.execute(
+                    """
+                    UPDATE monitoring_statementimport SET lines_read = %s, bytes_read = %s
+                     WHERE id IN (SELECT id FROM monitoring_statementimport WHERE id = %s FOR UPDATE SKIP LOCKED)
+                    """,
+                    [lines_read, bytes_read, self._import_id],
+                )
+            self._connection.commit()
+        except Exception:  # progress is a courtesy: never fail an import because of it
+            logger.exception("Could not record the progress of statement import %s", self._import_id)
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _copy_lines(
+    cursor: Any,
+    lines: Iterator[StatementLine],
+    *,
+    reader: CountingReader,
+    progress: ProgressCallback | None,
+    result: ImportResult,
+) -> None:
+    count = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
+    with cursor.copy(
+        "COPY monitoring_staging (line_number, account_reference, posted_on, amount_pence, description, merchant, "
+        "merchant_category_code, balance_pence, dedup_key, provider_transaction_id) FROM STDIN"
+    ) as copy:
+        write_row = copy.write_row
+        for line in lines:
+            write_row(
+                (
+                    line.line_number,
+                    line.account_reference,
+                    line.posted_on,
+                    line.amount_pence,
+                    line.description,
+                    line.merchant,
+                    line.merchant_category_code or "",
+                    line.balance_pence,
+                    line.dedup_key,
+                    line.provider_transaction_id or "",
+                )
+            )
+            on = line.posted_on
+            if first is None or on < first:
+                first = on
+            if last is None or on > last:
+                last = on
+            count += 1
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(count, reader.bytes_read)
+    result.lines_read = count
+    result.first_posted_on, result.last_posted_on = first, last
+    if progress is not None:
+        progress(count, reader.bytes_read)
+
+
+def _first_line_for(cursor: Any, reference: str) -> int:
+    cursor.execute("SELECT min(line_number) FROM monitoring_staging WHERE account_reference = %s", [reference])
+    return int(cursor.fetchone()[0])
+
+
+def _resolve_accounts(cursor: Any, imp: StatementImport) -> dict[str, int]:
+    """Account reference in the file -> account id; a reference for no account is an error naming the line."""
+    cursor.execute("SELECT DISTINCT account_reference FROM monitoring_staging")
+    references = sorted(row[0] for row in cursor.fetchall())
+    resolved: dict[str, int] = {}
+    if imp.account_id is not None:
+        account = imp.account
+        assert account is not None
+        accepted = account_statement_references(account)
+        for reference in references:
+            cleaned = "".join(ch for ch in reference if ch.isalnum()).upper()
+            if reference in accepted or any(cleaned.endswith(a) for a in accepted if a.isdigit() and len(a) >= 8):
+                resolved[reference] = account.pk
+                continue
+            raise StatementFormatError(
+                imp.file_name,
+                _first_line_for(cursor, reference),
+                "account_reference",
+                f"{reference!r} is not the account this statement was uploaded for ({account})",
+            )
+        return resolved
+    known = dict(
+        DirectPaymentAccount.objects.filter(card_account_reference__in=references).values_list(
+            "card_account_reference", "pk"
+        )
+    )
+    known.update(
+        DirectPaymentAccount.objects.filter(client_reference__in=set(references) - set(known))
+        .exclude(client_reference="")
+        .values_list("client_reference", "pk")
+    )
+    for reference in references:
+        if reference not in known:
+            raise StatementFormatError(
+                imp.file_name,
+                _first_line_for(cursor, reference),
+                "account_reference",
+                f"{reference!r} is not the reference of any direct payment account (for a bank statement, "
+                "choose the account when uploading)",
+            )
+        resolved[reference] = known[reference]
+    return resolved
+
+
+def _categorise(cursor: Any, references: dict[str, int]) -> None:
+    """Categorise each distinct (categoriser, merchant, description, code, direction) once, into a temp table."""
+    account_ids = sorted(set(references.values()))
+    groups, categorisers = categorisers_for_accounts(account_ids, on=clock.today())
+    cursor.execute(
+        "CREATE TEMPORARY TABLE monitoring_refmap (account_reference text PRIMARY KEY, account_id bigint NOT NULL, "
+        "grp integer NOT NULL) ON COMMIT DROP"
+    )
+    with cursor.copy("COPY monitoring_refmap (account_reference, account_id, grp) FROM STDIN") as copy:
+        for reference, account_id in references.items():
+            copy.write_row((reference, account_id, groups[account_id]))
+    cursor.execute("ANALYZE monitoring_staging")
+    cursor.execute("ANALYZE monitoring_refmap")
+    cursor.execute(
+        """
+        CREATE TEMPORARY TABLE monitoring_cat (
+            grp integer NOT NULL, merchant text NOT NULL, description text NOT NULL,
+            merchant_category_code text NOT NULL, money_in boolean NOT NULL,
+            status text NOT NULL, category text NOT NULL, plan_line_id bigint, payee_ref text NOT NULL,
+            matched_by text NOT NULL, rule_ref text NOT NULL, reason text NOT NULL
+        ) ON COMMIT DROP
+        """
+    )
+    # Read the distinct combinations through a server-side cursor (memory flat), write them by COPY.
+    # Read the distinct combinations through a server-side cursor a batch at a time (memory flat) and
+    # write each batch's results by COPY (a COPY cannot run while a FETCH is open, so they alternate).
+    raw = connection.connection
+    with raw.cursor(name="monitoring_distinct") as distinct, raw.cursor() as writer:
+        distinct.execute(
+            """
+            SELECT DISTINCT r.grp, s.merchant, s.description, s.merchant_category_code, s.amount_pence >= 0
+              FROM monitoring_staging s JOIN monitoring_refmap r USING (account_reference)
+            """
+        )
+        while batch := distinct.fetchmany(CATEGORISE_BATCH):
+            with writer.copy(
+                "COPY monitoring_cat (grp, merchant, description, merchant_category_code, money_in, status, "
+                "category, plan_line_id, payee_ref, matched_by, rule_ref, reason) FROM STDIN"
+            ) as copy:
+                for grp, merchant, description, mcc, money_in in batch:
+                    result = categorisers[grp].categorise(
+                        _Line(1 if money_in else -1, merchant, description, mcc or None)
+                    )
+                    copy.write_row(
+                        (
+                            grp,
+                            merchant,
+                            description,
+                            mcc,
+                            money_in,
+                            result.status,
+                            result.category.value if result.category else "",
+                            int(result.plan_line_id) if result.plan_line_id else None,
+                            result.payee_id or "",
+                            result.matched_by,
+                            result.rule_id or "",
+                            result.reason[:500],
+                        )
+                    )
+    cursor.execute("ANALYZE monitoring_cat")
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    amount_pence: int
+    merchant: str
+    description: str
+    merchant_category_code: str | None
+
+
+def _insert(cursor: Any, imp: StatementImport) -> int:
+    cursor.execute(
+        """
+        INSERT INTO monitoring_transaction (
+            account_id, posted_on, amount_pence, description, merchant, merchant_category_code, balance_pence,
+            dedup_key, provider_transaction_id, statement_import_id, line_number,
+            status, category, plan_line_id, payee_ref, matched_by, rule_ref, reason)
+        SELECT r.account_id, s.posted_on, s.amount_pence, left(s.description, 500), left(s.merchant, 500),
+               s.merchant_category_code, s.balance_pence, s.dedup_key, left(s.provider_transaction_id, 100), %s,
+               s.line_number, c.status, c.category, c.plan_line_id, c.payee_ref, c.matched_by, c.rule_ref, c.reason
+          FROM monitoring_staging s
+          JOIN monitoring_refmap r USING (account_reference)
+          JOIN monitoring_cat c
+            ON c.grp = r.grp AND c.merchant = s.merchant AND c.description = s.description
+           AND c.merchant_category_code = s.merchant_category_code AND c.money_in = (s.amount_pence >= 0)
+        ON CONFLICT (account_id, dedup_key) DO NOTHING
+        """,
+        [imp.pk],
+    )
+    return int(cursor.rowcount)
+
+
+def _match_contributions(imp: StatementImport, *, actor: Any) -> int:
+    """Money paid in described as a contribution, on a net-basis schedule paid into that account, is
+    recorded as the contribution received (posted to the ledger by the payments service)."""
+    from dp.monitoring.models import Transaction
+    from dp.payments.services import contribution_receipt_record
+
+    candidates = list(
+        Transaction.objects.filter(
+            statement_import=imp, amount_pence__gt=0, contribution_receipt__isnull=True, posted_on__lte=clock.today()
+        )
+        .select_related("account")
+        .order_by("posted_on", "line_number")
+    )
+    candidates = [
+        t
+        for t in candidates
+        if any(word in normalise_words(f"{t.merchant} {t.description}") for word in CONTRIBUTION_WORDS)
+    ]
+    if not candidates:
+        return 0
+    schedules: dict[int, PaymentSchedule] = {}
+    for running in PaymentSchedule.objects.filter(
+        account_id__in={t.account_id for t in candidates}, basis=Basis.NET
+    ).exclude(status=ScheduleStatus.ENDED):
+        schedules.setdefault(running.account_id or 0, running)
+    matched = 0
+    for line in candidates:
+        schedule = schedules.get(line.account_id)
+        if schedule is None:
+            continue
+        receipt = contribution_receipt_record(
+            actor=actor,
+            schedule=schedule,
+            received_on=line.posted_on,
+            amount_pence=line.amount_pence,
+            reference=f"Statement {imp.file_name} line {line.line_number}"[:100],
+        )
+        line.contribution_receipt = receipt
+        line.reason = f"Contribution paid in, recorded for schedule {schedule.reference}"
+        line.save(update_fields=["contribution_receipt", "reason"])
+        matched += 1
+    return matched
+
+
+def _reconcile(cursor: Any, imp: StatementImport) -> None:
+    """Per account: the file's last balance against the ledger on that date.
+
+    The ledger knows the money paid into the account (payments, contributions, less refunds and
+    recoveries raised: `person:<id>:dp_account` + `recoveries_due`); spending is not in the ledger, so
+    the expected balance subtracts the spending on every statement imported for the account up to that
+    date. A difference means money in or out that neither explains (or statements missing).
+    """
+    cursor.execute(
+        """
+        WITH last_line AS (
+            SELECT DISTINCT ON (r.account_id) r.account_id, s.posted_on, s.balance_pence
+              FROM monitoring_staging s JOIN monitoring_refmap r USING (account_reference)
+             WHERE s.balance_pence IS NOT NULL
+             ORDER BY r.account_id, s.posted_on DESC, s.line_number DESC
+        )
+        SELECT l.account_id, l.posted_on, l.balance_pence,
+               coalesce((SELECT sum(e.debit_pence - e.credit_pence)
+                           FROM ledger_entry e
+                           JOIN ledger_account la ON la.id = e.account_id
+                           JOIN ledger_journal j ON j.id = e.journal_id
+                          WHERE la.key IN ('person:' || a.person_id || ':dp_account',
+                                           'person:' || a.person_id || ':recoveries_due')
+                            AND j.posted_on <= l.posted_on), 0),
+               coalesce((SELECT sum(t.amount_pence) FROM monitoring_transaction t
+                          WHERE t.account_id = l.account_id AND t.posted_on <= l.posted_on
+                            AND t.amount_pence < 0), 0)
+          FROM last_line l JOIN payments_directpaymentaccount a ON a.id = l.account_id
+        """
+    )
+    rows = [
+        StatementReconciliation(
+            statement_import=imp,
+            account_id=account_id,
+            balance_on=on,
+            statement_balance_pence=balance,
+            ledger_balance_pence=int(ledger) + int(spent),
+            difference_pence=balance - (int(ledger) + int(spent)),
+        )
+        for account_id, on, balance, ledger, spent in cursor.fetchall()
+    ]
+    StatementReconciliation.objects.filter(statement_import=imp).delete()
+    StatementReconciliation.objects.bulk_create(rows)
+
+
+def load_statement(
+    imp: StatementImport,
+    stream: IO[bytes],
+    *,
+    actor: Any,
+    mapping: ColumnMapping | None,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Load `imp`'s file into the transactions table. Must run inside a transaction (see the module docstring)."""
+    result = ImportResult()
+    reader = CountingReader(stream)
+    account_reference = account_statement_reference(imp.account) if imp.account is not None else None
+    lines = parse_statement(
+        imp.format,  # type: ignore[arg-type]
+        reader,  # type: ignore[arg-type]
+        file_name=imp.file_name,
+        mapping=mapping,
+        account_reference=account_reference,
+        encoding=imp.encoding or None,
+    )
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # the psycopg cursor, for COPY
+        # ON COMMIT DROP cleans up; dropping first also lets two imports share one outer transaction.
+        cursor.execute(DROP_SQL)
+        cursor.execute(STAGING_SQL)
+        _copy_lines(cursor, lines, reader=reader, progress=progress, result=result)
+        if result.lines_read:
+            references = _resolve_accounts(cursor, imp)
+            _categorise(cursor, references)
+            result.lines_added = _insert(cursor, imp)
+            result.account_ids = sorted(set(references.values()))
+        result.duplicates = result.lines_read - result.lines_added
+    if result.lines_added:
+        result.contributions_matched = _match_contributions(imp, actor=actor)
+    with connection.cursor() as django_cursor:
+        if result.lines_read:
+            _reconcile(django_cursor.cursor, imp)
+        django_cursor.execute(DROP_SQL)
+    from dp.monitoring.models import Transaction
+
+    result.unexplained = Transaction.objects.filter(statement_import=imp, status=TransactionStatus.UNEXPLAINED).count()
+    return result

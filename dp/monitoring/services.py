@@ -1,0 +1,448 @@
+"""Writes for monitoring: statement imports, column mappings, merchant rules and receipts.
+
+Each service is keyword-only, validates through the pure `domain/` code, writes in one transaction with
+an audit event, and enqueues background work on commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from typing import IO, Any, cast
+
+from django.core.files.base import ContentFile, File
+from django.db import connection, transaction
+from django.db.models import Model
+
+from dp.audit_log.models import EventType
+from dp.audit_log.services import audit_event_record, snapshot
+from dp.core import clock
+from dp.core.errors import ValidationFailed
+from dp.core.money import format_pence
+from dp.monitoring.constants import (
+    ImportStatus,
+    MonitoringEventType,
+    RuleMatch,
+    ScanStatus,
+    SpendCategoryChoice,
+    StatementFormatChoice,
+)
+from dp.monitoring.domain.categorise import MerchantRule as DomainMerchantRule
+from dp.monitoring.domain.receipts import HEAD_BYTES, check_receipt
+from dp.monitoring.domain.statements import ColumnMapping
+from dp.monitoring.importer import ProgressWriter, load_statement
+from dp.monitoring.models import ColumnMappingProfile, MerchantRule, Receipt, StatementImport, Transaction
+from dp.monitoring.scanning import receipt_max_bytes, receipt_scanner
+from dp.payments.models import DirectPaymentAccount
+
+logger = logging.getLogger(__name__)
+
+#: Advisory lock namespace for statement imports (one importer per import at a time).
+IMPORT_LOCK_NAMESPACE = 5301
+MAX_STATEMENT_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def _audit(
+    *,
+    actor: Any,
+    event_type: MonitoringEventType,
+    subject: Model,
+    summary: str,
+    person: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    audit_event_record(
+        actor=actor,
+        event_type=cast(EventType, event_type),
+        subject=subject,
+        summary=summary,
+        person=person,
+        before=before,
+        after=after,
+    )
+
+
+# -- statement imports ----------------------------------------------------------------------------------
+
+
+def _hash_file(stream: IO[bytes]) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(1024 * 1024):
+        digest.update(chunk)
+        size += len(chunk)
+    stream.seek(0)
+    return digest.hexdigest(), size
+
+
+@transaction.atomic
+def statement_import_create(
+    *,
+    actor: Any,
+    file: File,  # type: ignore[type-arg]
+    statement_format: str,
+    mapping: ColumnMappingProfile | None = None,
+    account: DirectPaymentAccount | None = None,
+    encoding: str = "",
+    run_in_background: bool = True,
+) -> StatementImport:
+    """Store an uploaded statement file and queue its import (a background task, on commit)."""
+    if statement_format not in StatementFormatChoice.values:
+        raise ValidationFailed("Select the statement's format", field="statement_format")
+    if statement_format == StatementFormatChoice.MAPPED_CSV and mapping is None:
+        raise ValidationFailed("Select the provider whose column layout the file uses", field="mapping")
+    if statement_format != StatementFormatChoice.MAPPED_CSV:
+        mapping = None
+    name = (getattr(file, "name", "") or "statement").rsplit("/", 1)[-1][:255]
+    sha256, size = _hash_file(file)  # type: ignore[arg-type]
+    if size == 0:
+        raise ValidationFailed("The selected file is empty", field="file")
+    if size > MAX_STATEMENT_BYTES:
+        raise ValidationFailed("The selected file must be smaller than 2 GB", field="file")
+    imp = StatementImport(
+        file_name=name,
+        format=statement_format,
+        mapping=mapping,
+        account=account,
+        encoding=encoding.strip(),
+        sha256=sha256,
+        size_bytes=size,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    imp.file.save(name, file, save=False)
+    imp.save()
+    _audit(
+        actor=actor,
+        event_type=MonitoringEventType.IMPORT_QUEUED,
+        subject=imp,
+        summary=f"Statement file {name} uploaded for import ({imp.get_format_display()})",
+        after={"file_name": name, "format": statement_format, "sha256": sha256, "size_bytes": size},
+    )
+    if run_in_background:
+        _enqueue(imp.pk)
+    return imp
+
+
+def _enqueue(import_id: int) -> None:
+    from dp.monitoring.tasks import statement_import_task
+
+    transaction.on_commit(lambda: statement_import_task.enqueue(import_id))
+
+
+@transaction.atomic
+def statement_import_retry(*, actor: Any, statement_import: StatementImport) -> StatementImport:
+    """Queue a failed import again (after the file's problem was explained, for example a new mapping)."""
+    imp = StatementImport.objects.select_for_update().get(pk=statement_import.pk)
+    if imp.status != ImportStatus.FAILED:
+        raise ValidationFailed("Only a failed import can be tried again", field="status")
+    imp.status = ImportStatus.QUEUED
+    imp.error_message, imp.error_line, imp.error_field = "", None, ""
+    imp.lines_read = imp.bytes_read = 0
+    imp.save(update_fields=["status", "error_message", "error_line", "error_field", "lines_read", "bytes_read"])
+    _audit(
+        actor=actor,
+        event_type=MonitoringEventType.IMPORT_QUEUED,
+        subject=imp,
+        summary=f"Statement file {imp.file_name} queued again",
+    )
+    _enqueue(imp.pk)
+    return imp
+
+
+class ImportBusy(Exception):
+    """Another worker is importing this file now."""
+
+
+def _mark_running(import_id: int) -> StatementImport | None:
+    with transaction.atomic():
+        imp = StatementImport.objects.select_for_update().get(pk=import_id)
+        if imp.status == ImportStatus.DONE:
+            return None
+        imp.status = ImportStatus.RUNNING
+        imp.started_at = clock.now()
+        imp.finished_at = None
+        imp.lines_read = imp.bytes_read = 0
+        imp.save(update_fields=["status", "started_at", "finished_at", "lines_read", "bytes_read"])
+        return imp
+
+
+def _mark_failed(import_id: int, *, message: str, line: int | None, field: str) -> StatementImport:
+    with transaction.atomic():
+        imp = StatementImport.objects.select_for_update().get(pk=import_id)
+        imp.status = ImportStatus.FAILED
+        imp.finished_at = clock.now()
+        imp.error_message = message
+        imp.error_line = line
+        imp.error_field = field[:100]
+        imp.save(update_fields=["status", "finished_at", "error_message", "error_line", "error_field"])
+        _audit(
+            actor=imp.uploaded_by,
+            event_type=MonitoringEventType.IMPORT_FAILED,
+            subject=imp,
+            summary=f"Statement import of {imp.file_name} failed: nothing was imported",
+            after={"error": message},
+        )
+        return imp
+
+
+def statement_import_run(*, import_id: int, show_progress: bool = True) -> StatementImport:
+    """Import a queued statement file: all of it in one transaction, or none of it (the error, naming the
+    file, line and field, is kept on the import). Safe to run again: a finished import is left as it is,
+    and a second worker on the same import stops at once (`ImportBusy`)."""
+    started = _mark_running(import_id)
+    if started is None:
+        return StatementImport.objects.get(pk=import_id)
+    progress = ProgressWriter(import_id) if show_progress else None
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_NAMESPACE, import_id])
+                if not cursor.fetchone()[0]:
+                    raise ImportBusy(f"Statement import {import_id} is already running")
+            imp = StatementImport.objects.select_related("account", "mapping", "uploaded_by").get(pk=import_id)
+            mapping = ColumnMapping.from_json(imp.mapping.mapping) if imp.mapping is not None else None
+            with imp.file.open("rb") as stream:
+                result = load_statement(imp, stream, actor=imp.uploaded_by, mapping=mapping, progress=progress)
+            imp.status = ImportStatus.DONE
+            imp.finished_at = clock.now()
+            imp.lines_read = result.lines_read
+            imp.bytes_read = imp.size_bytes
+            imp.lines_added = result.lines_added
+            imp.duplicates = result.duplicates
+            imp.unexplained = result.unexplained
+            imp.contributions_matched = result.contributions_matched
+            imp.first_posted_on, imp.last_posted_on = result.first_posted_on, result.last_posted_on
+            imp.error_message, imp.error_line, imp.error_field = "", None, ""
+            imp.save()
+            _audit(
+                actor=imp.uploaded_by,
+                event_type=MonitoringEventType.IMPORT_DONE,
+                subject=imp,
+                summary=(
+                    f"Statement {imp.file_name} imported: {result.lines_added} new transactions, "
+                    f"{result.duplicates} already imported"
+                ),
+                after={
+                    "lines_read": result.lines_read,
+                    "lines_added": result.lines_added,
+                    "duplicates": result.duplicates,
+                    "unexplained": result.unexplained,
+                    "contributions_matched": result.contributions_matched,
+                },
+            )
+            return imp
+    except ImportBusy:
+        logger.warning("Statement import %s is already running elsewhere", import_id)
+        return StatementImport.objects.get(pk=import_id)
+    except ValidationFailed as exc:
+        return _mark_failed(import_id, message=exc.message, line=getattr(exc, "line", None), field=exc.field or "")
+    except UnicodeError as exc:
+        return _mark_failed(import_id, message=f"The file could not be read as text: {exc}", line=None, field="")
+    except Exception:
+        logger.exception("Statement import %s failed", import_id)
+        _mark_failed(
+            import_id,
+            message="The import stopped because of an unexpected error; nothing was imported. Support have been told.",
+            line=None,
+            field="",
+        )
+        raise
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+# -- column mappings ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def column_mapping_save(*, actor: Any, provider: str, mapping: dict[str, Any]) -> ColumnMappingProfile:
+    """Save (or replace) a provider's column mapping, checked by the pure `ColumnMapping`."""
+    name = provider.strip()
+    if not name:
+        raise ValidationFailed("Enter the provider's name", field="provider")
+    checked = ColumnMapping.from_json(mapping)
+    profile = ColumnMappingProfile.objects.select_for_update().filter(provider__iexact=name).first()
+    before = {"mapping": profile.mapping} if profile else None
+    if profile is None:
+        profile = ColumnMappingProfile(provider=name)
+    profile.mapping = checked.to_json()
+    profile.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    profile.save()
+    _audit(
+        actor=actor,
+        event_type=MonitoringEventType.MAPPING_SAVED,
+        subject=profile,
+        summary=f"Column mapping for {name} saved",
+        before=before,
+        after={"mapping": profile.mapping},
+    )
+    return profile
+
+
+# -- merchant rules ------------------------------------------------------------------------------------------
+
+
+def _check_rule(*, pattern: str, match: str, category: str) -> None:
+    if category not in SpendCategoryChoice.values:
+        raise ValidationFailed("Select a spending category", field="category")
+    if match not in RuleMatch.values:
+        raise ValidationFailed("Select how the words must match", field="match")
+    DomainMerchantRule("new", pattern.strip(), SpendCategoryChoice(category).value, match=match)  # type: ignore[arg-type]
+
+
+RULE_FIELDS = ("pattern", "match", "category", "position", "note", "effective_from", "ended_on")
+
+
+@transaction.atomic
+def merchant_rule_add(
+    *,
+    actor: Any,
+    pattern: str,
+    category: str,
+    match: str = RuleMatch.CONTAINS,
+    position: int = 100,
+    note: str = "",
+    effective_from: dt.date | None = None,
+) -> MerchantRule:
+    """A new council merchant rule, in force from `effective_from` (today by default)."""
+    _check_rule(pattern=pattern, match=match, category=category)
+    rule = MerchantRule.objects.create(
+        pattern=pattern.strip(),
+        match=match,
+        category=category,
+        position=position,
+        note=note.strip(),
+        effective_from=effective_from or clock.today(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _audit(
+        actor=actor,
+        event_type=MonitoringEventType.RULE_ADDED,
+        subject=rule,
+        summary=f"Merchant rule added: {rule.pattern!r} is {rule.get_category_display()}",
+        after=snapshot(rule, RULE_FIELDS),
+    )
+    return rule
+
+
+@transaction.atomic
+def merchant_rule_change(
+    *, actor: Any, rule: MerchantRule, pattern: str, category: str, match: str, position: int, note: str
+) -> MerchantRule:
+    """Change a rule in force. Transactions it already categorised keep their reason (with the old words)."""
+    locked = MerchantRule.objects.select_for_update().get(pk=rule.pk)
+    if locked.ended_on is not None:
+        raise ValidationFailed("This rule has ended; add a new rule instead", field="pattern")
+    _check_rule(pattern=pattern, match=match, category=category)
+    before = snapshot(locked, RULE_FIELDS)
+    locked.pattern, locked.match, locked.category = pattern.strip(), match, category
+    locked.position, locked.note = position, note.strip()
+    locked.save(update_fields=["pattern", "match", "category", "position", "note", "updated_at"])
+    _audit(
+        actor=actor,
+        event_type=MonitoringEventType.RULE_CHANGED,
+        subject=locked,
+        summary=f"Merchant rule changed: {locked.pattern!r} is {locked.get_category_display()}",
+        before=before,
+        after=snapshot(locked, RULE_FIELDS),
+    )
+    return locked
+
+
+@transaction.atomic
+def merchant_rule_end(*, actor: Any, rule: MerchantRule, reason: str = "") -> MerchantRule:
+    """Stop using a rule from today (a rule that had not started yet ends the day after it would have)."""
+    locked = MerchantRule.objects.select_for_update().get(pk=rule.pk)
+    if locked.ended_on is not None:
+        return locked  # already ended: nothing to do
+    before = snapshot(locked, RULE_FIELDS)
+    locked.ended_on = max(clock.today(), locked.effective_from + dt.timedelta(days=1))
+    locked.ended_by = actor if getattr(actor, "is_authenticated", False) else None
+    if reason.strip():
+        locked.note = f"{locked.note}\nEnded: {reason.strip()}".strip()
+    locked.save(update_fields=["ended_on", "ended_by", "note", "updated_at"])
+    _audit(
+        actor=actor,
+        event_type=MonitoringEventType.RULE_ENDED,
+        subject=locked,
+        summary=f"Merchant rule ended: {locked.pattern!r}",
+        before=before,
+        after=snapshot(locked, RULE_FIELDS),
+    )
+    return locked
+
+
+# -- receipts -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def receipt_upload(
+    *,
+    actor: Any,
+    file: File,  # type: ignore[type-arg]
+    transaction_: Transaction | None = None,
+    account: DirectPaymentAccount | None = None,
+    period_start_on: dt.date | None = None,
+    period_end_on: dt.date | None = None,
+    description: str = "",
+    amount_pence: int | None = None,
+) -> Receipt:
+    """Store a receipt against a transaction, or against an account for [period_start_on, period_end_on).
+
+    The type is read from the content (PDF, JPEG or PNG), the size is limited, and the configured
+    scanner looks at it before it can be downloaded."""
+    max_bytes = receipt_max_bytes()
+    size = getattr(file, "size", None) or 0
+    if size > max_bytes:
+        check_receipt(b"", size_bytes=size, max_bytes=max_bytes)  # raises the size message
+    content = file.read(max_bytes + 1)
+    content_type = check_receipt(content[:HEAD_BYTES], size_bytes=len(content), max_bytes=max_bytes)
+    if transaction_ is not None:
+        account = transaction_.account
+        period_start_on = period_end_on = None
+    elif account is None:
+        raise ValidationFailed("Choose the transaction or the account the receipt is for", field="account")
+    elif period_start_on is None or period_end_on is None:
+        raise ValidationFailed("Enter the dates the receipt covers", field="period_start_on")
+    elif period_end_on < period_start_on:
+        raise ValidationFailed("The end of the period must be on or after its start", field="period_end_on")
+    else:
+        period_end_on = period_end_on + dt.timedelta(days=1)  # stored half-open: [start, end)
+    if amount_pence is not None and amount_pence < 0:
+        raise ValidationFailed("Enter an amount of £0 or more", field="amount_pence")
+    sha256 = hashlib.sha256(content).hexdigest()
+    receipt = Receipt(
+        original_name=(getattr(file, "name", "") or "receipt").rsplit("/", 1)[-1][:255],
+        content_type=content_type,
+        size_bytes=len(content),
+        sha256=sha256,
+        transaction=transaction_,
+        account=account,
+        period_start_on=period_start_on,
+        period_end_on=period_end_on,
+        description=description.strip()[:300],
+        amount_pence=amount_pence,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    result = receipt_scanner().scan(content, content_type)
+    receipt.scan_status = ScanStatus.CLEAN if result.clean else ScanStatus.REJECTED
+    receipt.scan_detail = result.detail[:300]
+    receipt.file.save(sha256, ContentFile(content), save=False)
+    receipt.save()
+    what = (
+        f"transaction of {format_pence(-transaction_.amount_pence)} on {transaction_.posted_on:%d %B %Y}"
+        if transaction_ is not None
+        else "a period"
+    )
+    _audit(
+        actor=actor,
+        event_type=MonitoringEventType.RECEIPT_UPLOADED,
+        subject=receipt,
+        person=account.person if account is not None else None,
+        summary=f"Receipt {receipt.original_name} uploaded for {what} ({receipt.get_scan_status_display()})",
+        after={"sha256": sha256, "content_type": content_type, "scan_status": receipt.scan_status},
+    )
+    return receipt
