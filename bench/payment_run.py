@@ -182,8 +182,8 @@ def reset() -> None:
 
     with connection.cursor() as c:
         c.execute(
-            "TRUNCATE payments_adjustmentsettlement, payments_paymentfile, payments_paymentrunexception, "
-            "payments_payment, payments_paymentrun, ledger_entry, ledger_journal CASCADE"
+            "TRUNCATE payments_recoverydeductiontaken, payments_adjustmentsettlement, payments_paymentfile, "
+            "payments_paymentrunexception, payments_payment, payments_paymentrun, ledger_entry, ledger_journal CASCADE"
         )
         c.execute("VACUUM ANALYZE payments_payment")
 
@@ -191,11 +191,11 @@ def reset() -> None:
 FLOOR_SQL = """
 INSERT INTO payments_payment
     (run_id, schedule_id, account_id, kind, period_start_on, period_end_on, pay_on, channel, basis, budget_pence,
-     regular_pence, adjustment_pence, amount_pence, contribution_due_pence, contribution_adjustment_pence, prorated,
-     cancelled)
+     regular_pence, adjustment_pence, recovery_pence, amount_pence, contribution_due_pence,
+     contribution_adjustment_pence, prorated, cancelled)
 SELECT %(run)s, s.id, s.account_id, 'regular', s.start_on, s.start_on + 27, %(pay_on)s,
        CASE WHEN a.kind = 'prepaid_card' THEN 'card_provider' ELSE 'bank' END, s.basis, c.weekly_budget_pence * 4,
-       greatest(c.weekly_budget_pence - c.weekly_contribution_pence, 0) * 4, 0,
+       greatest(c.weekly_budget_pence - c.weekly_contribution_pence, 0) * 4, 0, 0,
        greatest(c.weekly_budget_pence - c.weekly_contribution_pence, 0) * 4,
        least(c.weekly_contribution_pence, c.weekly_budget_pence) * 4, 0, false, false
   FROM payments_paymentschedule s

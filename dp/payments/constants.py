@@ -50,6 +50,11 @@ class ScheduledPaymentKind(models.TextChoices):
     FINAL = "final", "Final payment"
 
 
+class RecoveryDeductionStatus(models.TextChoices):
+    ACTIVE = "active", "Being taken from payments"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class PaymentKind(models.TextChoices):
     REGULAR = "regular", "Regular payment"
     ONE_OFF = "one_off", "One-off payment"
@@ -121,5 +126,7 @@ class PaymentEventType(models.TextChoices):
     RUN_STARTED = "payments.run_started", "Payment run started"
     RUN_COMPLETED = "payments.run_completed", "Payment run sent"
     CONTRIBUTION_RECEIVED = "payments.contribution_received", "Contribution received"
+    RECOVERY_DEDUCTION_CREATED = "payments.recovery_deduction_created", "Recovery to take from payments"
+    RECOVERY_DEDUCTION_CANCELLED = "payments.recovery_deduction_cancelled", "Recovery from payments cancelled"
     BANK_HOLIDAY_ADDED = "payments.bank_holiday_added", "Bank holiday added"
     ORIGINATOR_SET = "payments.originator_set", "Council's Bacs details set"

@@ -62,10 +62,11 @@ from dp.payments.domain.ledger import (
     TRANSIT_BANK,
     TRANSIT_CARD_PROVIDER,
     build_payments_sent,
+    build_recovery_offset,
 )
 from dp.payments.domain.run import bacs_processing_on
 from dp.payments.domain.schedule import period as schedule_period
-from dp.payments.domain.schedule import settle_in_next_payment
+from dp.payments.domain.schedule import settle_in_next_payment, take_recovery
 from dp.payments.models import (
     AdjustmentSettlement,
     DirectPaymentAccount,
@@ -133,6 +134,12 @@ SELECT n.schedule_id, n.period_start_on, n.period_start_on + n.days - 1 AS perio
                         WHERE st.adjustment_id = j.id AND NOT pp.cancelled) AS settled
                    WHERE j.schedule_id = n.schedule_id AND j.superseded_at IS NULL
                      AND (j.amount_pence <> settled.amount OR j.contribution_pence <> settled.contribution))
+       OR EXISTS (SELECT 1 FROM payments_recoverydeduction r
+                   WHERE r.schedule_id = n.schedule_id AND r.status = 'active'
+                     AND r.total_pence > (SELECT coalesce(sum(t.amount_pence), 0)
+                                            FROM payments_recoverydeductiontaken t
+                                            JOIN payments_payment tp ON tp.id = t.payment_id
+                                           WHERE t.deduction_id = r.id AND NOT tp.cancelled))
            AS needs_python,
        CASE
            WHEN n.agreement_signed_on IS NULL THEN 'agreement_not_signed'
@@ -154,11 +161,11 @@ SELECT n.schedule_id, n.period_start_on, n.period_start_on + n.days - 1 AS perio
 INSERT_REGULAR_SQL = """
 INSERT INTO payments_payment
     (run_id, schedule_id, account_id, kind, period_start_on, period_end_on, pay_on, channel, basis,
-     budget_pence, regular_pence, adjustment_pence, amount_pence, contribution_due_pence,
+     budget_pence, regular_pence, adjustment_pence, recovery_pence, amount_pence, contribution_due_pence,
      contribution_adjustment_pence, prorated, cancelled)
 SELECT %(run)s, d.schedule_id, d.account_id, 'regular', d.period_start_on, d.period_end_on, %(pay_on)s,
        CASE WHEN d.account_kind = 'prepaid_card' THEN 'card_provider' ELSE 'bank' END, d.basis,
-       d.budget_pence, a.amount, 0, a.amount, d.contribution_pence, 0, false, false
+       d.budget_pence, a.amount, 0, 0, a.amount, d.contribution_pence, 0, false, false
   FROM payrun_due d,
        LATERAL (SELECT CASE WHEN d.basis = 'gross' THEN d.budget_pence
                             ELSE greatest(d.budget_pence - d.contribution_pence, 0) END AS amount) AS a
@@ -199,11 +206,11 @@ SELECT sp.id AS scheduled_payment_id, sp.schedule_id, sp.kind, sp.amount_pence, 
 INSERT_SCHEDULED_SQL = """
 INSERT INTO payments_payment
     (run_id, schedule_id, account_id, kind, period_start_on, period_end_on, scheduled_payment_id, pay_on, channel,
-     basis, budget_pence, regular_pence, adjustment_pence, amount_pence, contribution_due_pence,
+     basis, budget_pence, regular_pence, adjustment_pence, recovery_pence, amount_pence, contribution_due_pence,
      contribution_adjustment_pence, prorated, cancelled)
 SELECT %(run)s, d.schedule_id, d.account_id, d.kind, NULL, NULL, d.scheduled_payment_id, %(pay_on)s,
        CASE WHEN d.account_kind = 'prepaid_card' THEN 'card_provider' ELSE 'bank' END, d.basis,
-       0, d.amount_pence, 0, d.amount_pence, 0, 0, false, false
+       0, d.amount_pence, 0, 0, d.amount_pence, 0, 0, false, false
   FROM payrun_scheduled d WHERE d.hold IS NULL;
 INSERT INTO payments_paymentrunexception
     (run_id, schedule_id, scheduled_payment_id, period_start_on, reason, amount_pence)
@@ -246,11 +253,12 @@ def calculate_run(run: PaymentRun, *, horizon: dt.date, hold_since: dt.datetime)
 
 
 def _calculate_in_python(run: PaymentRun, rows: list[_DueRow]) -> None:
-    """Periods with a change of amounts inside them (pro-rated by days), and schedules with an adjustment
-    to settle (added to, or taken from, the first payment of the schedule in this run). A few queries for
-    all of them, whatever their number."""
-    from dp.payments.models import PaymentRunException, ScheduleChange
-    from dp.payments.selectors import open_adjustments_for, schedule_terms
+    """Periods with a change of amounts inside them (pro-rated by days), schedules with an adjustment
+    to settle (added to, or taken from, the first payment of the schedule in this run), and schedules
+    with a recovery to take off their payments (`domain.schedule.take_recovery`: at most one instalment
+    of each deduction per run). A few queries for all of them, whatever their number."""
+    from dp.payments.models import PaymentRunException, RecoveryDeductionTaken, ScheduleChange
+    from dp.payments.selectors import open_adjustments_for, open_recovery_deductions_for, schedule_terms
 
     by_schedule: dict[int, list[_DueRow]] = defaultdict(list)
     for row in rows:
@@ -261,13 +269,20 @@ def _calculate_in_python(run: PaymentRun, rows: list[_DueRow]) -> None:
     for change in ScheduleChange.objects.filter(schedule_id__in=ids).order_by("effective_on"):
         changes[change.schedule_id].append(change)
     adjustments = open_adjustments_for(ids)
+    deductions = open_recovery_deductions_for(ids)
     payments: list[Payment] = []
     held: list[PaymentRunException] = []
     to_settle: list[tuple[Payment, list[tuple[ScheduleAdjustment, int, int]], int]] = []
+    takings: list[RecoveryDeductionTaken] = []
     for schedule_id, due in by_schedule.items():
         schedule = schedules[schedule_id]
         terms = schedule_terms(schedule, changes=changes[schedule_id])
         open_adjustments = adjustments.get(schedule_id, [])
+        # What each deduction may still take in this run: one instalment, never more than is outstanding.
+        to_take = [
+            (deduction, min(deduction.instalment_pence, outstanding))
+            for deduction, outstanding in deductions.get(schedule_id, [])
+        ]
         for row in due:
             amounts = schedule_period(terms, terms.period_number_on(row.period_start_on))
             regular = amounts.council_payment_pence
@@ -286,6 +301,9 @@ def _calculate_in_python(run: PaymentRun, rows: list[_DueRow]) -> None:
             contribution_adjustment = sum(left for _, _, left in open_adjustments)
             settlement = settle_in_next_payment(next_payment_pence=regular, adjustment_pence=adjustment)
             applied = settlement.payment_pence - regular
+            taken = take_recovery(payable_pence=settlement.payment_pence, limits=[left for _, left in to_take])
+            taken_here = [(deduction, amount) for (deduction, _), amount in zip(to_take, taken, strict=True) if amount]
+            to_take = [(deduction, left - amount) for (deduction, left), amount in zip(to_take, taken, strict=True)]
             payment = Payment(
                 run=run,
                 schedule=schedule,
@@ -299,12 +317,17 @@ def _calculate_in_python(run: PaymentRun, rows: list[_DueRow]) -> None:
                 budget_pence=amounts.budget_pence,
                 regular_pence=regular,
                 adjustment_pence=applied,
-                amount_pence=settlement.payment_pence,
+                recovery_pence=sum(taken),
+                amount_pence=settlement.payment_pence - sum(taken),
                 contribution_due_pence=amounts.contribution_due_pence + contribution_adjustment,
                 contribution_adjustment_pence=contribution_adjustment,
                 prorated=amounts.prorated,
             )
             payments.append(payment)
+            takings += [
+                RecoveryDeductionTaken(deduction=deduction, payment=payment, amount_pence=amount)
+                for deduction, amount in taken_here
+            ]
             if open_adjustments:
                 to_settle.append((payment, open_adjustments, applied))
             open_adjustments = []  # settled (or carried forward) by the first payment in the run
@@ -317,6 +340,7 @@ def _calculate_in_python(run: PaymentRun, rows: list[_DueRow]) -> None:
             for row in _settlements(payment, open_adjustments, applied)
         ]
     )
+    RecoveryDeductionTaken.objects.bulk_create(takings)
 
 
 def _settlements(
@@ -544,7 +568,7 @@ def _payment_rows(run: PaymentRun) -> Iterable[tuple]:
             SELECT p.id, p.kind, p.channel, p.amount_pence, p.adjustment_pence, p.period_start_on, p.period_end_on,
                    sp.description, a.id, a.kind,
                    a.provider, a.card_account_reference, coalesce(h.given_name || ' ' || h.family_name, ''),
-                   pe.given_name || ' ' || pe.family_name, a.money_manager_id, a.client_reference
+                   pe.given_name || ' ' || pe.family_name, a.money_manager_id, a.client_reference, p.recovery_pence
               FROM payments_payment p
               JOIN payments_directpaymentaccount a ON a.id = p.account_id
               JOIN people_person pe ON pe.id = a.person_id  -- an account is always the recipient's own
@@ -693,11 +717,12 @@ def write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
             bacs_result = functools.partial(str, _bacs_text(submission, bank_items))
 
     adjustment_reasons = _adjustment_reasons(run)
+    recovery_reasons = _recovery_reasons(run)
     loads: dict[str, list[card_load.CardLoad]] = defaultdict(list)
     payees: dict[tuple[str, int], _Payee] = {}
     for row in _payment_rows(run):
         pid, kind, channel, amount, adjustment, start, end, item, account_id, account_kind = row[:10]
-        provider, card_reference, holder_name, person_name, manager_id, client_reference = row[10:]
+        provider, card_reference, holder_name, person_name, manager_id, client_reference, recovery = row[10:]
         reference = payment_reference(pid)
         payee_key: tuple[str, int] = ("account", account_id)
         payee_name = holder_name or person_name
@@ -724,6 +749,8 @@ def write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
                 adjustment_pence=adjustment,
                 adjustment_reason=adjustment_reasons.get(pid, ""),
                 client=f"{person_name} ({client_reference})" if account_kind == AccountKind.MANAGED else "",
+                recovery_pence=recovery,
+                recovery_reason=recovery_reasons.get(pid, "") if recovery else "",
             )
         )
     files: list[PaymentFile] = []
@@ -806,6 +833,17 @@ def _adjustment_reasons(run: PaymentRun) -> dict[int, str]:
     for payment_id, reason in AdjustmentSettlement.objects.filter(
         payment__run=run, payment__cancelled=False
     ).values_list("payment_id", "adjustment__reason"):
+        reasons[payment_id].append(reason)
+    return {pid: " ".join(texts) for pid, texts in reasons.items()}
+
+
+def _recovery_reasons(run: PaymentRun) -> dict[int, str]:
+    from dp.payments.models import RecoveryDeductionTaken
+
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for payment_id, reason in RecoveryDeductionTaken.objects.filter(
+        payment__run=run, payment__cancelled=False
+    ).values_list("payment_id", "deduction__reason"):
         reasons[payment_id].append(reason)
     return {pid: " ".join(texts) for pid, texts in reasons.items()}
 
@@ -909,13 +947,37 @@ def settle_run(
                     cursor.execute(SETTLE_CHUNK_SQL, {**params, "lo": lo, "hi": hi})
                     entries = cursor.rowcount
             progress(f"  part {number} of {len(bounds)} {'recorded' if entries else 'already recorded'}")
+        fault("settle recoveries")
         with transaction.atomic():
             run = _lock_run(run_id, doing="settled")
+            offsets = _post_recovery_offsets(run)
+            if offsets:
+                progress(f"  {offsets} recovery deductions recorded")
             run.settled_at = clock.now()
             run.save(update_fields=["settled_at"])
         return run
     finally:
         _unlock_session(SETTLE_LOCK, run_id)
+
+
+def _post_recovery_offsets(run: PaymentRun) -> int:
+    """Each recovery deduction the run's payments took: the money set aside for the recovery becomes the
+    person's again, because the council paid them that much less (`build_recovery_offset`). One journal per
+    taking, keyed `recovery-deduction-taken:<id>`, so a settle stopped part-way and run again never posts one
+    twice. There are few of them, so the ORM is fine here."""
+    from dp.payments.models import RecoveryDeductionTaken
+
+    takings = RecoveryDeductionTaken.objects.filter(payment__run=run, payment__cancelled=False).select_related(
+        "deduction__schedule", "payment"
+    )
+    for taking in takings:
+        journal_post(
+            draft=build_recovery_offset(person=taking.deduction.schedule.person_id, amount_pence=taking.amount_pence),
+            posted_on=taking.payment.pay_on,
+            source=f"recovery-deduction:{taking.deduction_id}",
+            idempotency_key=f"recovery-deduction-taken:{taking.pk}",
+        )
+    return len(takings)
 
 
 def runs_lock() -> None:

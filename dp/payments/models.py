@@ -42,6 +42,7 @@ from dp.payments.constants import (
     PaymentFileKind,
     PaymentKind,
     PaymentRunStatus,
+    RecoveryDeductionStatus,
     ScheduledPaymentKind,
     ScheduleStatus,
 )
@@ -362,6 +363,9 @@ class ScheduleChange(models.Model):
     weekly_budget_pence = models.BigIntegerField()
     weekly_contribution_pence = models.BigIntegerField()
     reason = models.TextField()
+    source = models.CharField(
+        max_length=60, blank=True, help_text="What made the change (e.g. agreement:12), once per source"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -369,6 +373,9 @@ class ScheduleChange(models.Model):
         ordering = ["effective_on"]
         constraints = [
             models.UniqueConstraint(fields=["schedule", "effective_on"], name="one_change_per_schedule_and_day"),
+            models.UniqueConstraint(
+                fields=["schedule", "source"], condition=~Q(source=""), name="one_change_per_schedule_and_source"
+            ),
             models.CheckConstraint(
                 condition=Q(weekly_budget_pence__gte=0) & Q(weekly_contribution_pence__gte=0),
                 name="schedule_change_amounts_not_negative",
@@ -409,6 +416,7 @@ class ScheduledPayment(models.Model):
     pay_on = models.DateField()
     amount_pence = models.BigIntegerField()
     description = models.CharField(max_length=200)
+    source = models.CharField(max_length=60, blank=True, help_text="What asked for it (e.g. agreement:12), once")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -416,6 +424,9 @@ class ScheduledPayment(models.Model):
         ordering = ["pay_on", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_pence__gt=0), name="scheduled_payment_positive"),
+            models.UniqueConstraint(
+                fields=["source"], condition=~Q(source=""), name="one_scheduled_payment_per_source"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -439,6 +450,74 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery {self.amount_pence} on {self.schedule_id}"
+
+
+class RecoveryDeduction(models.Model):
+    """Money the council is recovering (a surplus, an overpayment found by an audit) by paying less:
+    each payment run takes `min(instalment, what is still outstanding, what the period would otherwise
+    pay)` off the schedule's regular payments (DP-REP-01). The recovery itself is raised in the ledger by
+    whoever decided it, before this is created; each amount taken is posted as a recovery offset when the
+    payment arrives. `source` is the caller's stable reference (e.g. "audit-recovery:12"): one deduction
+    per source, so asking twice returns the same one.
+
+    States: ACTIVE (taken in each run until `total_pence` has been taken by payments that were not
+    cancelled), CANCELLED (a review overturned the decision: nothing more is taken; what was taken stays
+    taken). "Recovered" is not a state: it is an active deduction with nothing outstanding.
+    """
+
+    schedule = models.ForeignKey(PaymentSchedule, on_delete=models.PROTECT, related_name="recovery_deductions")
+    total_pence = models.BigIntegerField()
+    instalment_pence = models.BigIntegerField()
+    reason = models.TextField()
+    source = models.CharField(max_length=60, unique=True)
+    status = models.CharField(
+        max_length=10, choices=RecoveryDeductionStatus.choices, default=RecoveryDeductionStatus.ACTIVE
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["schedule", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_pence__gt=0) & Q(instalment_pence__gt=0), name="recovery_deduction_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RecoveryDeductionStatus.CANCELLED, cancelled_at__isnull=False)
+                | (~Q(status=RecoveryDeductionStatus.CANCELLED) & Q(cancelled_at__isnull=True)),
+                name="recovery_deduction_cancelled_at_iff_cancelled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Recovery of {self.total_pence} from {self.schedule_id} ({self.source})"
+
+
+class RecoveryDeductionTaken(models.Model):
+    """How much of a recovery deduction one payment took. Written with the payment when the run is
+    calculated, so a period paid once (the UNIQUE constraints on `Payment`) takes its deduction once; a
+    cancelled payment's takings no longer count. Posted to the ledger (`build_recovery_offset`, idempotency
+    key `recovery-deduction-taken:<id>`) when the run is recorded as arrived."""
+
+    deduction = models.ForeignKey(RecoveryDeduction, on_delete=models.PROTECT, related_name="takings")
+    payment = models.ForeignKey("Payment", on_delete=models.PROTECT, related_name="recovery_takings")
+    amount_pence = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="recovery_taken_positive"),
+            models.UniqueConstraint(fields=["deduction", "payment"], name="one_taking_per_deduction_and_payment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount_pence} of {self.deduction_id} in {self.payment_id}"
 
 
 class PaymentRun(TimeStamped):
@@ -525,12 +604,13 @@ class PaymentRun(TimeStamped):
 class Payment(models.Model):
     """One payment to one account for one period (or one scheduled one-off or final payment).
 
-    The UNIQUE constraints are the exactly-once guarantee: a schedule's period, or a scheduled payment,
-    is in at most one payment that is not cancelled, whatever the code paths do. `amount_pence` is what
-    is sent (the period's `regular_pence` plus any `adjustment_pence`; zero when there is nothing to send,
-    for example when the contribution covers the whole budget). `contribution_due_pence` is the
-    person's contribution for the period, including `contribution_adjustment_pence` (an adjustment
-    to the contribution of periods already paid).
+        The UNIQUE constraints are the exactly-once guarantee: a schedule's period, or a scheduled payment,
+        is in at most one payment that is not cancelled, whatever the code paths do. `amount_pence` is what
+        is sent (the period's `regular_pence` plus any `adjustment_pence`, less any `recovery_pence` taken
+    for a `RecoveryDeduction`; zero when there is nothing to send,
+        for example when the contribution covers the whole budget). `contribution_due_pence` is the
+        person's contribution for the period, including `contribution_adjustment_pence` (an adjustment
+        to the contribution of periods already paid).
     """
 
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="payments")
@@ -548,6 +628,7 @@ class Payment(models.Model):
     budget_pence = models.BigIntegerField(default=0)
     regular_pence = models.BigIntegerField(default=0)
     adjustment_pence = models.BigIntegerField(default=0)
+    recovery_pence = models.BigIntegerField(default=0)
     amount_pence = models.BigIntegerField()
     contribution_due_pence = models.BigIntegerField(default=0)
     contribution_adjustment_pence = models.BigIntegerField(default=0)
@@ -568,6 +649,7 @@ class Payment(models.Model):
                 name="one_payment_per_scheduled_payment",
             ),
             models.CheckConstraint(condition=Q(amount_pence__gte=0), name="payment_amount_not_negative"),
+            models.CheckConstraint(condition=Q(recovery_pence__gte=0), name="payment_recovery_not_negative"),
             models.CheckConstraint(
                 condition=(
                     Q(kind=PaymentKind.REGULAR, period_start_on__isnull=False, period_end_on__isnull=False)

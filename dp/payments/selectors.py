@@ -19,6 +19,7 @@ from dp.payments.constants import (
     BankDetailsChangeStatus,
     PaymentKind,
     PaymentRunStatus,
+    RecoveryDeductionStatus,
     ScheduleStatus,
 )
 from dp.payments.domain import documents
@@ -38,6 +39,8 @@ from dp.payments.models import (
     PaymentRun,
     PaymentRunException,
     PaymentSchedule,
+    RecoveryDeduction,
+    RecoveryDeductionTaken,
     ScheduleAdjustment,
     ScheduledPayment,
 )
@@ -188,6 +191,7 @@ def schedule_payments(schedule: PaymentSchedule) -> QuerySet[Payment]:
     return (
         schedule.payments.filter(cancelled=False)
         .select_related("run", "scheduled_payment")
+        .prefetch_related("recovery_takings__deduction")
         .order_by("-pay_on", "-period_start_on", "-id")
     )
 
@@ -217,6 +221,63 @@ def schedule_open_adjustments(schedule: PaymentSchedule) -> list[tuple[ScheduleA
     return open_adjustments_for([schedule.pk]).get(schedule.pk, [])
 
 
+def _with_taken(deductions: QuerySet[RecoveryDeduction]) -> QuerySet[RecoveryDeduction]:
+    """Annotate `taken_pence`: what payments that were not cancelled have taken."""
+    return deductions.annotate(
+        taken_pence=Coalesce(Sum("takings__amount_pence", filter=Q(takings__payment__cancelled=False)), 0)
+    )
+
+
+def open_recovery_deductions_for(schedule_ids: list[int]) -> dict[int, list[tuple[RecoveryDeduction, int]]]:
+    """Per schedule: (active deduction, amount still outstanding), oldest first, only those with something
+    outstanding. Takings by cancelled payments do not count."""
+    rows = _with_taken(
+        RecoveryDeduction.objects.filter(schedule_id__in=schedule_ids, status=RecoveryDeductionStatus.ACTIVE)
+    ).order_by("created_at", "id")
+    result: dict[int, list[tuple[RecoveryDeduction, int]]] = {}
+    for deduction in rows:
+        outstanding = deduction.total_pence - deduction.taken_pence  # type: ignore[attr-defined]
+        if outstanding > 0:
+            result.setdefault(deduction.schedule_id, []).append((deduction, outstanding))
+    return result
+
+
+def schedule_recovery_deductions(schedule: PaymentSchedule) -> list[RecoveryDeduction]:
+    """The schedule's recovery deductions, newest first, with `taken_pence` and `outstanding_pence`."""
+    deductions = list(_with_taken(schedule.recovery_deductions.all()).order_by("-created_at", "-id"))
+    for deduction in deductions:
+        deduction.outstanding_pence = (  # type: ignore[attr-defined]
+            0
+            if deduction.status == RecoveryDeductionStatus.CANCELLED
+            else deduction.total_pence - deduction.taken_pence  # type: ignore[attr-defined]
+        )
+    return deductions
+
+
+def recovery_deduction_taken_pence(deduction: RecoveryDeduction) -> int:
+    """What payments that were not cancelled have taken for the deduction so far."""
+    return int(
+        deduction.takings.filter(payment__cancelled=False).aggregate(total=Coalesce(Sum("amount_pence"), 0))["total"]
+    )
+
+
+def recovery_reasons_for(payment_ids: list[int]) -> dict[int, str]:
+    """Per payment: why money was taken off it to repay the council (payments without any are left out)."""
+    reasons: dict[int, list[str]] = {}
+    for payment_id, reason in RecoveryDeductionTaken.objects.filter(payment_id__in=payment_ids).values_list(
+        "payment_id", "deduction__reason"
+    ):
+        reasons.setdefault(payment_id, []).append(reason)
+    return {pid: " ".join(texts) for pid, texts in reasons.items()}
+
+
+def run_recovered_summary(run: PaymentRun) -> dict[str, int]:
+    """What the run's payments took off to repay the council: `total` pence from `count` payments."""
+    return run.payments.filter(cancelled=False, recovery_pence__gt=0).aggregate(
+        total=Coalesce(Sum("recovery_pence"), 0), count=Count("id")
+    )
+
+
 def schedule_unpaid_scheduled_payments(schedule: PaymentSchedule) -> QuerySet[ScheduledPayment]:
     paid = Payment.objects.filter(scheduled_payment=OuterRef("pk"), cancelled=False)
     return schedule.scheduled_payments.annotate(paid=Exists(paid)).order_by("pay_on")
@@ -241,6 +302,7 @@ def run_payments(run: PaymentRun) -> QuerySet[Payment]:
     return (
         run.payments.filter(cancelled=False)
         .select_related("schedule__person", "account__money_manager", "scheduled_payment")
+        .prefetch_related("recovery_takings__deduction")
         .order_by("id")
     )
 
@@ -286,6 +348,8 @@ def _movement_kind(source: str) -> str:
         return documents.CONTRIBUTION
     if source.startswith("recovery:"):
         return documents.SET_ASIDE
+    if source.startswith("recovery-deduction:"):
+        return documents.REPAID_BY_DEDUCTION
     return documents.OTHER
 
 
@@ -296,6 +360,8 @@ def _describe(source: str, description: str) -> str:
         return "Your contribution"
     if source.startswith("recovery:"):
         return "Set aside to pay back to the council"
+    if source.startswith("recovery-deduction:"):
+        return "Repaid to the council by a smaller payment: no longer set aside"
     return description
 
 

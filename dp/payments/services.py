@@ -31,6 +31,7 @@ from dp.payments.constants import (
     PaymentEventType,
     PaymentKind,
     PaymentRunStatus,
+    RecoveryDeductionStatus,
     ScheduledPaymentKind,
     ScheduleStatus,
 )
@@ -63,6 +64,7 @@ from dp.payments.models import (
     PaymentRun,
     PaymentSchedule,
     Recovery,
+    RecoveryDeduction,
     ScheduleAdjustment,
     ScheduleChange,
     ScheduledPayment,
@@ -869,6 +871,127 @@ def one_off_payment_add(
         summary=f"One-off payment of {format_pence(amount_pence)} on {pay_on:%d %B %Y}: {payment.description}",
     )
     return payment
+
+
+# -- recovery deductions --------------------------------------------------------------------------------
+
+
+def recovery_deduction_create(
+    actor: Any,
+    *,
+    schedule: PaymentSchedule,
+    total_pence: int,
+    instalment_pence: int,
+    reason: str,
+    source: str,
+) -> RecoveryDeduction:
+    """Recover `total_pence` by paying less: each payment run takes `min(instalment, outstanding, what the
+    period would otherwise pay)` off the schedule's regular payments (DP-REP-01), shown with `reason` on the
+    run, the person's payments and the remittance advice. The caller raises the recovery in the ledger
+    (`build_recovery_raised`) first; each amount taken is posted as a recovery offset when the payment
+    arrives. `source` is the caller's stable reference ("audit-recovery:12"): asking again with the same
+    source returns the deduction made the first time."""
+    source = source.strip()
+    existing = RecoveryDeduction.objects.filter(source=source).first() if source else None
+    if existing is not None:
+        return _same_deduction(existing, schedule)
+    try:
+        return _recovery_deduction_create(
+            actor=actor,
+            schedule=schedule,
+            total_pence=total_pence,
+            instalment_pence=instalment_pence,
+            reason=reason,
+            source=source,
+        )
+    except IntegrityError as exc:  # the same source, asked for at the same moment
+        if "source" not in str(exc):
+            raise
+        return _same_deduction(RecoveryDeduction.objects.get(source=source), schedule)
+
+
+def _same_deduction(existing: RecoveryDeduction, schedule: PaymentSchedule) -> RecoveryDeduction:
+    if existing.schedule_id != schedule.pk:
+        raise ValidationFailed(
+            f"“{existing.source}” is already being recovered from another direct payment.", field="source"
+        )
+    return existing
+
+
+@transaction.atomic
+def _recovery_deduction_create(
+    *, actor: Any, schedule: PaymentSchedule, total_pence: int, instalment_pence: int, reason: str, source: str
+) -> RecoveryDeduction:
+    schedule = _lock_schedule(schedule)
+    if not source or len(source) > 60:
+        raise ValidationFailed("Give the recovery a reference of 1 to 60 characters", field="source")
+    if total_pence <= 0:
+        raise ValidationFailed("Enter an amount to recover of more than £0", field="total_pence")
+    if instalment_pence <= 0:
+        raise ValidationFailed("Enter an amount to take from each payment of more than £0", field="instalment_pence")
+    if not reason.strip():
+        raise ValidationFailed("Enter why the money is being recovered", field="reason")
+    if schedule.status == ScheduleStatus.ENDED:
+        raise TransitionNotAllowed("The direct payment has ended: there are no payments to take the recovery from.")
+    deduction = RecoveryDeduction.objects.create(
+        schedule=schedule,
+        total_pence=total_pence,
+        instalment_pence=min(instalment_pence, total_pence),
+        reason=reason.strip(),
+        source=source,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=clock.now(),
+    )
+    _audit(
+        actor=actor,
+        event_type=PaymentEventType.RECOVERY_DEDUCTION_CREATED,
+        subject=schedule,
+        person=schedule.person,
+        case=schedule.case,
+        summary=(
+            f"{format_pence(total_pence)} to be recovered from the payments, up to "
+            f"{format_pence(deduction.instalment_pence)} a payment: {deduction.reason}"
+        ),
+        after={
+            "deduction": deduction.pk,
+            "source": source,
+            "total_pence": total_pence,
+            "instalment_pence": deduction.instalment_pence,
+        },
+    )
+    return deduction
+
+
+@transaction.atomic
+def recovery_deduction_cancel(actor: Any, deduction: RecoveryDeduction, reason: str) -> RecoveryDeduction:
+    """Stop taking a recovery from the payments (a review overturned the decision). What was taken by runs
+    already worked out stays taken; the caller deals with giving it back. Cancelling twice is harmless."""
+    schedule = _lock_schedule(deduction.schedule)
+    deduction = RecoveryDeduction.objects.select_for_update().get(pk=deduction.pk)
+    if deduction.status == RecoveryDeductionStatus.CANCELLED:
+        return deduction
+    if not reason.strip():
+        raise ValidationFailed("Enter why the recovery is being cancelled", field="reason")
+    taken = selectors.recovery_deduction_taken_pence(deduction)
+    deduction.status = RecoveryDeductionStatus.CANCELLED
+    deduction.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+    deduction.cancelled_at = clock.now()
+    deduction.cancel_reason = reason.strip()
+    deduction.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
+    _audit(
+        actor=actor,
+        event_type=PaymentEventType.RECOVERY_DEDUCTION_CANCELLED,
+        subject=schedule,
+        person=schedule.person,
+        case=schedule.case,
+        summary=(
+            f"Recovery from the payments cancelled ({deduction.source}): {reason.strip()}. "
+            f"{format_pence(taken)} of {format_pence(deduction.total_pence)} had been taken."
+        ),
+        before={"status": RecoveryDeductionStatus.ACTIVE},
+        after={"status": deduction.status, "taken_pence": taken},
+    )
+    return deduction
 
 
 # -- contributions ------------------------------------------------------------------------------------

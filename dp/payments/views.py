@@ -202,6 +202,7 @@ def run_detail(request: StaffRequest, run_id: int) -> HttpResponse:
     files = list(selectors.run_files(run))
     ledger = selectors.run_ledger_totals(run) if run.status == PaymentRunStatus.COMPLETED else {}
     refreshing = run.status == PaymentRunStatus.EXECUTING and request.GET.get("refresh") != "off"
+    recovered = selectors.run_recovered_summary(run)
     response = render(
         request,
         "payments/run_detail.html",
@@ -218,6 +219,8 @@ def run_detail(request: StaffRequest, run_id: int) -> HttpResponse:
             "file_bank": sum(x.total_pence for x in files if x.kind == "bacs"),
             "file_card": sum(x.total_pence for x in files if x.kind == "card_load"),
             "refreshing": refreshing,
+            "recovered_pence": recovered["total"],
+            "recovered_count": recovered["count"],
             "late": run.bacs_processing_on is not None and run.bacs_processing_on > _latest_processing(run),
             "visible_people": _visible_ids(request, [p.schedule.person_id for p in payments]),
             **_run_actions(request, run),
@@ -416,6 +419,7 @@ def remittance_pdf(request: StaffRequest, run_id: int, payee: str) -> HttpRespon
         s.payment_id: s.adjustment.reason
         for s in AdjustmentSettlement.objects.filter(payment__in=rows).select_related("adjustment")
     }
+    recovery_reasons = selectors.recovery_reasons_for([p.pk for p in rows])
     council = council_get()
     advice = documents.RemittanceAdvice(
         payee_name=name,
@@ -430,6 +434,8 @@ def remittance_pdf(request: StaffRequest, run_id: int, payee: str) -> HttpRespon
                 adjustment_pence=p.adjustment_pence,
                 adjustment_reason=reasons.get(p.pk, ""),
                 client=f"{p.schedule.person.full_name} ({p.account.client_reference})" if kind == "manager" else "",
+                recovery_pence=p.recovery_pence,
+                recovery_reason=recovery_reasons.get(p.pk, ""),
             )
             for p in rows
         ),
@@ -848,6 +854,7 @@ def schedule_detail(request: StaffRequest, schedule_id: int) -> HttpResponse:
             "adjustments": schedule.adjustments.order_by("-created_at")[:20],
             "scheduled": selectors.schedule_unpaid_scheduled_payments(schedule),
             "recoveries": schedule.recoveries.all(),
+            "deductions": selectors.schedule_recovery_deductions(schedule),
             "receipts": schedule.contribution_receipts.order_by("-received_on")[:10],
             "can_write": request.user.has_role(*MONEY_WRITE) and schedule.status != ScheduleStatus.ENDED,
             "can_record": request.user.has_role(*CONTRIBUTION_WRITE),

@@ -8,7 +8,8 @@ due and received) and are the same wherever they are shown: on a staff page, in 
 run's remittance file.
 
 * A **remittance advice** tells a payee what a payment run paid them and why: one line per payment,
-  with any adjustment and its reason. A money manager gets one advice listing each client's payment.
+  with any adjustment and its reason, and any amount taken off to repay the council and why. A money
+  manager gets one advice listing each client's payment.
 * A **monthly statement** of a direct payment account, in plain English: the balance at the start of
   the month, money paid in by the council and by the person (their contribution), money spent, and
   the balance at the end. The balance is the account's ledger balance (`person:<id>:dp_account`),
@@ -41,6 +42,8 @@ class RemittanceLine:
     adjustment_pence: int = 0
     adjustment_reason: str = ""
     client: str = ""  # a money manager's client
+    recovery_pence: int = 0  # taken off to repay the council (a recovery deduction)
+    recovery_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ def remittance_text(advice: RemittanceAdvice) -> str:
         f"The money arrives on {_long_date(advice.pay_on)}.",
         "",
     ]
-    if len(advice.lines) == 1 and not advice.lines[0].adjustment_pence and not advice.lines[0].client:
+    first = advice.lines[0] if len(advice.lines) == 1 else None
+    if first is not None and not first.adjustment_pence and not first.client and not first.recovery_pence:
         # The usual case (a person with one payment), written directly: a run writes hundreds of thousands.
         line = advice.lines[0]
         amount = format_pence(line.amount_pence)
@@ -83,6 +87,10 @@ def remittance_text(advice: RemittanceAdvice) -> str:
         if line.adjustment_pence:
             change = "added" if line.adjustment_pence > 0 else "taken off"
             out.append(f"    {format_pence(abs(line.adjustment_pence))} {change}: {line.adjustment_reason}")
+        if line.recovery_pence:
+            out.append(
+                f"    {format_pence(line.recovery_pence)} taken off to repay the council: {line.recovery_reason}"
+            )
     out.append("")
     out.append(f"Total: {format_pence(advice.total_pence)}")
     return "\n".join(out) + "\n"
@@ -94,6 +102,7 @@ COUNCIL = "council"
 CONTRIBUTION = "contribution"
 SPENDING = "spending"
 SET_ASIDE = "set_aside"
+REPAID_BY_DEDUCTION = "repaid_by_deduction"  # money set aside, repaid by a smaller council payment
 OTHER = "other"
 
 
@@ -126,9 +135,13 @@ class MonthlyStatement:
         return self._sum(CONTRIBUTION, sign=1)
 
     @property
+    def repaid_by_deduction_pence(self) -> int:
+        return self._sum(REPAID_BY_DEDUCTION, sign=1)
+
+    @property
     def other_in_pence(self) -> int:
         return sum(m.amount_pence for m in self.movements if m.amount_pence > 0) - (
-            self.council_in_pence + self.contribution_in_pence
+            self.council_in_pence + self.contribution_in_pence + self.repaid_by_deduction_pence
         )
 
     @property
@@ -150,6 +163,11 @@ class MonthlyStatement:
             f"The council paid in {format_pence(self.council_in_pence)}.",
             f"You paid in {format_pence(self.contribution_in_pence)} of your contribution.",
         ]
+        if self.repaid_by_deduction_pence:
+            lines.append(
+                f"{format_pence(self.repaid_by_deduction_pence)} set aside to pay back to the council was repaid by "
+                "taking it off the council's payment, so it is yours to spend again."
+            )
         if self.other_in_pence:
             lines.append(f"Other money in: {format_pence(self.other_in_pence)}.")
         if self.spending_pence:

@@ -605,6 +605,22 @@ def settle_in_next_payment(*, next_payment_pence: int, adjustment_pence: int) ->
     return Settlement(payment_pence=0, carried_forward_pence=-total)
 
 
+def take_recovery(*, payable_pence: int, limits: Sequence[int]) -> list[int]:
+    """How much each recovery deduction takes off one payment: in order (oldest first), each takes up to its
+    limit (`min(instalment, outstanding)`, less anything it already took in this run) and never more than
+    is left of the payment, so the payment is never below nothing. DP-REP-01 (future payments may be
+    reduced to recover; local policy)."""
+    _check_amount(payable_pence, "payable_pence")
+    left = payable_pence
+    taken = []
+    for limit in limits:
+        _check_amount(limit, "limit")
+        amount = min(limit, left)
+        taken.append(amount)
+        left -= amount
+    return taken
+
+
 def recovery_instalments(total_pence: int, instalments: int) -> list[int]:
     """Spread a recovery over `instalments` payments; the parts add up exactly to the total.
 

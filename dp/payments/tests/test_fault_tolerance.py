@@ -32,7 +32,14 @@ from dp.payments.constants import PaymentFileKind, PaymentRunStatus
 from dp.payments.domain.bacs import parse_bacs_file
 from dp.payments.domain.card_load import parse_card_load_file
 from dp.payments.domain.run import due_period_numbers, horizon_on
-from dp.payments.models import Payment, PaymentFile, PaymentRun, PaymentSchedule
+from dp.payments.models import (
+    Payment,
+    PaymentFile,
+    PaymentRun,
+    PaymentSchedule,
+    RecoveryDeduction,
+    RecoveryDeductionTaken,
+)
 from dp.payments.selectors import bank_holidays, run_ledger_totals
 from dp.payments.tests.factories import (
     BankAccountFactory,
@@ -72,6 +79,10 @@ def build_schedules(staff, count: int) -> None:  # type: ignore[no-untyped-def]
         elif i % 3 == 2:
             s.account = ManagedAccountFactory(person=s.person)
             s.save()
+        if i % 5 == 0:  # some are recovering money by paying less (the offsets are posted when settling)
+            services.recovery_deduction_create(
+                None, schedule=s, total_pence=15000, instalment_pence=6000, reason="Surplus", source=f"fault:{i}"
+            )
 
 
 def approved(officers) -> PaymentRun:  # type: ignore[no-untyped-def]
@@ -106,6 +117,17 @@ def assert_exactly_once_and_balanced(run: PaymentRun) -> None:
             expected.add((s.pk, s.start_on + dt.timedelta(weeks=s.period_weeks * (n - 1))))
     paid = set(Payment.objects.filter(cancelled=False).values_list("schedule_id", "period_start_on"))
     assert paid == expected
+    # Each recovery deduction taken once per payment, never more than its total, its offset posted once.
+    takings = RecoveryDeductionTaken.objects.filter(payment__cancelled=False)
+    assert takings.exists()
+    for deduction in RecoveryDeduction.objects.all():
+        mine = takings.filter(deduction=deduction)
+        assert sum(t.amount_pence for t in mine) <= deduction.total_pence
+        assert len({t.payment.schedule_id for t in mine}) <= 1
+    offsets = Journal.objects.filter(idempotency_key__startswith="recovery-deduction-taken:")
+    assert sorted(int(key.split(":")[1]) for key in offsets.values_list("idempotency_key", flat=True)) == sorted(
+        takings.values_list("pk", flat=True)
+    )
     # One settling journal per payment, and the ledger balances.
     payments = set(Payment.objects.filter(run=run).values_list("pk", flat=True))
     settled = Journal.objects.filter(idempotency_key__startswith="payment:").values_list("idempotency_key", flat=True)

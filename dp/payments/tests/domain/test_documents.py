@@ -40,8 +40,46 @@ class TestRemittance:
         assert text.rstrip().endswith("Total: £1,500.00")
         assert advice.total_pence == 150000
 
+    def test_says_what_was_taken_off_to_repay_the_council(self):
+        advice = d.RemittanceAdvice(
+            payee_name="Ada Example",
+            pay_on=D(2026, 4, 6),
+            payer="Northmoor City Council",
+            run_reference="PR00012",
+            lines=(
+                d.RemittanceLine(
+                    "DP0000000003",
+                    "Direct payment for 6 Apr 2026 to 3 May 2026",
+                    80000,
+                    recovery_pence=20000,
+                    recovery_reason="Money not spent on care.",
+                ),
+            ),
+        )
+        text = d.remittance_text(advice)
+        assert "DP0000000003  Direct payment for 6 Apr 2026 to 3 May 2026: £800.00" in text
+        assert "    £200.00 taken off to repay the council: Money not spent on care." in text
+        assert text.rstrip().endswith("Total: £800.00")
+
 
 class TestStatement:
+    def test_money_repaid_by_a_smaller_payment_is_said_in_words(self):
+        statement = d.build_statement(
+            year=2026,
+            month=4,
+            opening_pence=0,
+            movements=[
+                d.Movement(D(2026, 4, 1), "Set aside", -30000, d.SET_ASIDE),
+                d.Movement(D(2026, 4, 6), "Paid in by the council", 80000, d.COUNCIL),
+                d.Movement(D(2026, 4, 6), "Repaid", 20000, d.REPAID_BY_DEDUCTION),
+            ],
+        )
+        assert statement.repaid_by_deduction_pence == 20000
+        assert statement.other_in_pence == 0
+        summary = statement.summary()
+        assert "£200.00 set aside to pay back to the council was repaid by taking it off" in " ".join(summary)
+        assert not any(line.startswith("Other money in") for line in summary)
+
     def test_opening_plus_movements_is_closing(self):
         statement = d.build_statement(
             year=2026,

@@ -658,6 +658,24 @@ class TestSettlement:
         assert result.carried_forward_pence >= 0
         assert result.payment_pence - result.carried_forward_pence == next_payment + adjustment
 
+    def test_recovery_takes_each_limit_in_order_until_the_payment_is_used_up(self):
+        assert s.take_recovery(payable_pence=1000, limits=[300, 500, 400]) == [300, 500, 200]
+        assert s.take_recovery(payable_pence=0, limits=[300]) == [0]
+        assert s.take_recovery(payable_pence=1000, limits=[]) == []
+
+    def test_recovery_refuses_negative_amounts(self):
+        with pytest.raises(ValidationFailed):
+            s.take_recovery(payable_pence=-1, limits=[1])
+        with pytest.raises(ValidationFailed):
+            s.take_recovery(payable_pence=1, limits=[-1])
+
+    @given(st.integers(0, 10**9), st.lists(st.integers(0, 10**9), max_size=5))
+    def test_recovery_never_takes_more_than_the_payment_or_a_limit(self, payable, limits):
+        taken = s.take_recovery(payable_pence=payable, limits=limits)
+        assert sum(taken) <= payable
+        assert all(0 <= t <= limit for t, limit in zip(taken, limits, strict=True))
+        assert sum(taken) == min(payable, sum(limits))
+
     def test_instalments_add_up_with_early_pennies(self):
         assert recovery_instalments(1000, 3) == [334, 333, 333]
         assert recovery_instalments(0, 2) == [0, 0]
