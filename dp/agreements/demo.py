@@ -33,6 +33,7 @@ from dp.cases.constants import CaseStatus, CaseType
 from dp.core.domain.breakdown import format_date
 from dp.core.money import format_pence
 from dp.councils.models import PolicyValue
+from dp.payments.demo import WEEKS as DEMO_CYCLE_WEEKS  # the demo council's payment cycle (set by the payments step)
 from dp.people.constants import RelationshipKind
 from dp.people.models import Relationship
 from dp.plans.constants import PlanStatus
@@ -93,6 +94,7 @@ def _agreement(
         regular_weekly_pence=budget.direct_payment_regular_weekly_pence,
         weekly_contribution_pence=weekly_contribution_for_case(case, on=first_payment_on),
         one_off_pence=budget.direct_payment_one_off_pence,
+        cycle_weeks=DEMO_CYCLE_WEEKS,
     )
     person, capacity, relationship = holder
     return Agreement(

@@ -21,7 +21,7 @@ from dp.agreements.constants import (
     ReviewTrigger,
 )
 from dp.agreements.domain import holders, review_schedule
-from dp.agreements.domain.amounts import CYCLE_WEEKS, agreement_amounts
+from dp.agreements.domain.amounts import agreement_amounts
 from dp.agreements.domain.workflow import AGREEMENT_TRANSITIONS, REVIEW_TRANSITIONS
 from dp.agreements.models import Agreement, Review
 from dp.audit_log.models import EventType
@@ -49,6 +49,15 @@ def _move(obj: Agreement | Review, table: Mapping[str, frozenset[str]], target: 
     before = obj.status
     obj.status = target
     return before
+
+
+def _payment_cycle_weeks(on: dt.date) -> int:
+    """The council's payment cycle in force on the first payment (DP-PAY-02, local policy): the
+    agreement states its amounts for one cycle. PolicyMissing (shown to the worker) until it is set."""
+    from dp.councils.selectors import policy_value_get
+    from dp.payments.policy import CYCLE_WEEKS
+
+    return int(policy_value_get(CYCLE_WEEKS.key, on=on))
 
 
 def _surplus_allowed_weeks(on: dt.date) -> int | None:
@@ -104,7 +113,7 @@ def agreement_draw_up(
         regular_weekly_pence=budget.direct_payment_regular_weekly_pence,
         weekly_contribution_pence=weekly_contribution_for_case(case, on=first_payment_on),
         one_off_pence=budget.direct_payment_one_off_pence,
-        cycle_weeks=CYCLE_WEEKS,
+        cycle_weeks=_payment_cycle_weeks(first_payment_on),
     )
     for old in Agreement.objects.select_for_update().filter(case=case, status=AgreementStatus.DRAFT):
         _move(old, AGREEMENT_TRANSITIONS, AgreementStatus.ENDED, "agreement")

@@ -23,6 +23,7 @@ from dp.agreements.constants import ReviewKind
 from dp.agreements.models import Review
 from dp.cases.tests.factories import AllocatedCaseFactory
 from dp.core import clock
+from dp.payments.tests.factories import set_payment_policy
 from dp.people.constants import RelationshipKind
 from dp.people.models import Relationship
 from dp.people.tests.factories import PersonFactory
@@ -74,6 +75,7 @@ def test_allocated_referral_to_signed_agreement_and_first_review(  # type: ignor
     manager = staff[Role.TEAM_MANAGER]
     second_manager = UserFactory(username="second_tm", roles=[Role.TEAM_MANAGER], team=manager.team)
     PublishedRasSchemeFactory(created_by=staff[Role.SYSTEM_ADMIN])
+    set_payment_policy(council)  # the council's payment cycle, which the agreement states its amounts for
 
     # An allocated referral: Edith (65 in June 2025), and her daughter Ruth who lives with her.
     person = PersonFactory(given_name="Edith", family_name="Marlowe")

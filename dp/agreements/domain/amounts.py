@@ -6,7 +6,8 @@ Direct payments are usually paid net of the person's assessed contribution: the 
 direct payment less the contribution, and the person pays their contribution into the direct
 payment account, so that together they make the direct payment (DP-PAY-01; Kent's example: budget
 £60, contribution £40, direct payment £20). Councils pay in advance on a cycle; every 4 weeks is
-common (Brighton & Hove, DP-PAY-02) [LOCAL], and the agreement states amounts for one cycle.
+common (Brighton & Hove, DP-PAY-02) [LOCAL]: the cycle is the council's policy (`payment_cycle_weeks`),
+and the agreement states amounts for one cycle.
 
 The contribution is assessed against the whole personal budget. Where it is more than the regular
 direct payment, only the direct payment's share is paid into the account; the rest is charged for
@@ -21,8 +22,6 @@ from dataclasses import dataclass, field
 
 from dp.assessments.domain.validation import require_int, require_pence
 from dp.core.domain.breakdown import BreakdownLine
-
-CYCLE_WEEKS = 4  # DP-PAY-02 [LOCAL]: the cycle the agreement states its amounts for
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class AgreementAmounts:
 
 
 def agreement_amounts(
-    *, regular_weekly_pence: int, weekly_contribution_pence: int, one_off_pence: int = 0, cycle_weeks: int = CYCLE_WEEKS
+    *, regular_weekly_pence: int, weekly_contribution_pence: int, one_off_pence: int = 0, cycle_weeks: int
 ) -> AgreementAmounts:
     """Amounts for one payment cycle, paid net of the contribution (DP-PAY-01, DP-PAY-02)."""
     require_pence(regular_weekly_pence, "regular_weekly_pence")

@@ -16,32 +16,34 @@ from dp.core.errors import ValidationFailed
 class TestAmounts:
     def test_net_of_contribution_every_four_weeks(self) -> None:
         # Kent's example (DP-PAY-01): budget £60, contribution £40, the council pays £20 a week
-        amounts = agreement_amounts(regular_weekly_pence=6000, weekly_contribution_pence=4000)
+        amounts = agreement_amounts(regular_weekly_pence=6000, weekly_contribution_pence=4000, cycle_weeks=4)
         assert amounts.cycle_gross_pence == 24000
         assert amounts.cycle_contribution_pence == 16000
         assert amounts.cycle_council_payment_pence == 8000
         assert amounts.contribution_billed_weekly_pence == 0
 
     def test_contribution_above_the_direct_payment_is_billed(self) -> None:
-        amounts = agreement_amounts(regular_weekly_pence=3000, weekly_contribution_pence=5000)
+        amounts = agreement_amounts(regular_weekly_pence=3000, weekly_contribution_pence=5000, cycle_weeks=4)
         assert amounts.contribution_into_account_weekly_pence == 3000
         assert amounts.contribution_billed_weekly_pence == 2000
         assert amounts.cycle_council_payment_pence == 0
         assert any("billed" in line.label for line in amounts.breakdown)
 
     def test_one_off_is_separate(self) -> None:
-        amounts = agreement_amounts(regular_weekly_pence=10000, weekly_contribution_pence=0, one_off_pence=52000)
+        amounts = agreement_amounts(
+            regular_weekly_pence=10000, weekly_contribution_pence=0, one_off_pence=52000, cycle_weeks=4
+        )
         assert amounts.cycle_council_payment_pence == 40000
         assert amounts.one_off_pence == 52000
 
     def test_parts_add_up(self) -> None:
         for regular, contribution in [(0, 0), (12345, 678), (100, 99999)]:
-            a = agreement_amounts(regular_weekly_pence=regular, weekly_contribution_pence=contribution)
+            a = agreement_amounts(regular_weekly_pence=regular, weekly_contribution_pence=contribution, cycle_weeks=4)
             assert a.cycle_gross_pence == a.cycle_contribution_pence + a.cycle_council_payment_pence
 
     def test_refuses_negative(self) -> None:
         with pytest.raises(ValidationFailed):
-            agreement_amounts(regular_weekly_pence=-1, weekly_contribution_pence=0)
+            agreement_amounts(regular_weekly_pence=-1, weekly_contribution_pence=0, cycle_weeks=4)
 
 
 class TestHolders:

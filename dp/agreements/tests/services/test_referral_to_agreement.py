@@ -14,6 +14,7 @@ from dp.assessments.domain.reviews import add_months
 from dp.cases.constants import CaseStatus
 from dp.cases.services import case_transition
 from dp.cases.tests.factories import AllocatedCaseFactory
+from dp.payments.tests.factories import set_payment_policy
 from dp.people.constants import RelationshipKind
 from dp.people.models import Relationship
 from dp.people.tests.factories import PersonFactory
@@ -30,6 +31,7 @@ def test_from_support_planning_to_a_signed_agreement_and_a_reassessment(staff, c
     today = dt.date.today()
     worker, manager = staff[Role.SOCIAL_WORKER], staff[Role.TEAM_MANAGER]
     PublishedRasSchemeFactory(created_by=staff[Role.SYSTEM_ADMIN])
+    set_payment_policy(council)
     case = AllocatedCaseFactory(worker=worker, status=CaseStatus.SUPPORT_PLANNING)
     partner = PersonFactory(given_name="Sam")
     record = Relationship.objects.create(
