@@ -35,6 +35,12 @@ NAVIGATION: tuple[tuple[str, str, frozenset[str], str], ...] = (
         "/council/",
     ),
     ("Staff", "staff:list", frozenset({Role.SYSTEM_ADMIN}), "/staff/"),
+    (
+        "Audits",
+        "audits:audit_list",
+        frozenset({Role.DP_SUPPORT, Role.AUDITOR, Role.TEAM_MANAGER}),
+        "/audits/",
+    ),
     ("Audit log", "audit_log:list", frozenset({Role.AUDITOR, Role.SYSTEM_ADMIN}), "/audit-log/"),
 )
 

@@ -1,0 +1,133 @@
+"""The audit pages through the real client: evidence shown, the workflow driven by forms, letters and files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from dp.audits.constants import AuditStatus, FindingStatus
+from dp.audits.models import AuditRecovery
+from dp.audits.tests.factories import finding_on, opened_audit, proposed_recovery
+from dp.ledger.models import Journal
+
+pytestmark = pytest.mark.django_db
+
+
+def _date(prefix: str, on: dt.date) -> dict[str, str]:
+    return {f"{prefix}_0": str(on.day), f"{prefix}_1": str(on.month), f"{prefix}_2": str(on.year)}
+
+
+class TestFindingPages:
+    def test_list_filters_and_detail_shows_the_evidence(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        finding = finding_on(schedule)
+        client.force_login(auditor)
+        page = client.get(reverse("audits:finding_list"), {"code": "DP-PROHIBITED-SPEND", "status": "open"})
+        assert finding.reference in page.content.decode()
+        other = client.get(reverse("audits:finding_list"), {"code": "DP-NO-SPEND"})
+        assert finding.reference not in other.content.decode()
+        detail = client.get(reverse("audits:finding_detail", args=[finding.pk])).content.decode()
+        assert "Lucky Bet, £45.00: Gambling" in detail
+        assert "Open an audit from this finding" in detail
+
+    def test_dismiss_with_a_reason(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        finding = finding_on(schedule)
+        client.force_login(auditor)
+        url = reverse("audits:finding_dismiss", args=[finding.pk])
+        assert "Enter an answer" in client.post(url, {"reason": ""}).content.decode()
+        client.post(url, {"reason": "Agreed at the last review"})
+        finding.refresh_from_db()
+        assert finding.status == FindingStatus.DISMISSED
+
+    def test_open_an_audit_from_a_finding(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        finding = finding_on(schedule)
+        client.force_login(auditor)
+        response = client.post(reverse("audits:finding_open_audit", args=[finding.pk]))
+        finding.refresh_from_db()
+        assert response.url == reverse("audits:audit_detail", args=[finding.audit_id])
+
+
+class TestAuditPages:
+    def test_request_information_and_the_letter(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        audit = opened_audit(schedule, by=auditor)
+        client.force_login(auditor)
+        client.post(reverse("audits:audit_request_information", args=[audit.pk]), {"requested": "Card statements"})
+        audit.refresh_from_db()
+        assert audit.status == AuditStatus.INFORMATION_REQUESTED
+        pdf = client.get(reverse("audits:audit_letter_pdf", args=[audit.pk]))
+        assert pdf["Content-Type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF")
+        client.post(
+            reverse("audits:audit_received", args=[audit.pk]),
+            {**_date("received_on", timezone.localdate()), "summary": "Three months of statements"},
+        )
+        audit.refresh_from_db()
+        assert audit.status == AuditStatus.INFORMATION_RECEIVED
+
+    def test_the_audit_page_shows_findings_and_steps(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        audit = opened_audit(schedule, by=auditor)
+        client.force_login(auditor)
+        page = client.get(reverse("audits:audit_detail", args=[audit.pk])).content.decode()
+        assert "Lucky Bet, £45.00: Gambling" in page
+        assert "Ask the person for records" in page
+
+    def test_propose_misuse_through_the_form(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        audit = opened_audit(schedule, by=auditor)
+        client.force_login(auditor)
+        url = reverse("audits:recovery_propose_misuse", args=[audit.pk])
+        assert "Lucky Bet" in client.get(url).content.decode()
+        client.post(url, {"payments": ["transaction:t1"], "reasons": "A bet is not in the plan"})
+        recovery = AuditRecovery.objects.get(audit=audit)
+        assert recovery.recoverable_pence == 4500
+
+
+class TestRecoveryPages:
+    def test_notice_says_the_reasons_figures_and_the_date(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        from dp.audits.views import _notice_context
+
+        recovery = proposed_recovery(schedule, by=auditor, overpaid_contribution_pence=1000)
+        client.force_login(auditor)
+        pdf = client.get(reverse("audits:recovery_notice_pdf", args=[recovery.pk]))
+        assert pdf.content.startswith(b"%PDF")
+        html = render_to_string("audits/letters/recovery_notice.html", _notice_context(recovery))
+        assert "£35.00" in html  # to recover
+        assert "£10.00 more contribution than was due" in html
+        assert f"{recovery.response_ends_on.day} {recovery.response_ends_on:%B %Y}" in html
+        assert "betting shop" in html
+
+    def test_approval_waits_for_the_response_period(self, client, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        client.force_login(auditor)
+        decide = reverse("audits:recovery_decide", args=[recovery.pk])
+        assert "to respond" in client.get(decide).content.decode()
+        after = dt.datetime.combine(recovery.response_ends_on + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)
+        with time_machine.travel(after, tick=False):
+            client.force_login(auditor)  # a fresh session: the clock moved on
+            client.post(decide, {"method": "invoice", "reasons": "No reply"})
+            client.force_login(manager)
+            client.post(reverse("audits:recovery_approve", args=[recovery.pk]))
+            client.post(reverse("audits:recovery_approve", args=[recovery.pk]))
+        recovery.refresh_from_db()
+        assert recovery.approved_by == manager
+        assert Journal.objects.filter(source=f"audit-recovery:{recovery.pk}").count() == 1
+
+    def test_recoup_file(self, client, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        after = dt.datetime.combine(recovery.response_ends_on + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)
+        with time_machine.travel(after, tick=False):
+            client.force_login(auditor)
+            client.post(
+                reverse("audits:recovery_decide", args=[recovery.pk]), {"method": "card_recoup", "reasons": "x"}
+            )
+            client.force_login(manager)
+            client.post(reverse("audits:recovery_approve", args=[recovery.pk]))
+            response = client.get(reverse("audits:recovery_recoup_file", args=[recovery.pk]))
+        recovery.refresh_from_db()
+        assert response.content.decode() == (
+            f"RECOUP,{schedule.account.card_account_reference},4500,GBP,{recovery.approved_on.isoformat()},"
+            f"RECOUP-{recovery.reference}\r\n"
+        )
