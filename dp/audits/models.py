@@ -194,7 +194,9 @@ class AuditRecovery(models.Model):
     received_journal = models.ForeignKey(
         "ledger.Journal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    deduction_id = models.BigIntegerField(null=True, blank=True, help_text="payments.RecoveryDeduction")
+    deduction = models.ForeignKey(
+        "payments.RecoveryDeduction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     settled_on = models.DateField(null=True, blank=True)
     # review of the decision
     review_requested_on = models.DateField(null=True, blank=True)

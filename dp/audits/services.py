@@ -52,6 +52,7 @@ from dp.payments.constants import AccountKind, ScheduleStatus
 from dp.payments.domain.ledger import build_contribution_refunded, build_recovery_raised, build_recovery_received
 from dp.payments.domain.schedule import Basis
 from dp.payments.models import PaymentSchedule
+from dp.payments.services import recovery_deduction_cancel, recovery_deduction_create
 from dp.staff.models import User
 
 
@@ -658,22 +659,15 @@ def recovery_approve(*, actor: User, recovery: AuditRecovery) -> AuditRecovery:
             actor=actor,
         )
     if recovery.method == Method.DEDUCTION and recovery.recoverable_pence:
-        from dp.payments import services as payment_services
-
-        create = getattr(payment_services, "recovery_deduction_create", None)
-        if create is None:
-            raise ValidationFailed(
-                "Deductions from payments are not available yet; choose an invoice or recoup from the card."
-            )
-        deduction = create(
+        # After the recovery is raised: each later run takes an instalment and posts the recovery offset.
+        recovery.deduction = recovery_deduction_create(
             actor,
-            schedule=recovery.audit.schedule,
+            schedule=recovery.audit.schedule,  # type: ignore[arg-type]
             total_pence=recovery.recoverable_pence,
             instalment_pence=max(i["amount_pence"] for i in recovery.instalments),
             reason=f"Recovery {recovery.reference} on audit {recovery.audit.reference}",
             source=source,
         )
-        recovery.deduction_id = deduction.pk
     recovery.approved_by = actor
     recovery.approved_at = clock.now()
     recovery.approved_on = today
@@ -689,7 +683,7 @@ def recovery_approve(*, actor: User, recovery: AuditRecovery) -> AuditRecovery:
         after={
             "refund_journal": recovery.refund_journal_id,
             "raised_journal": recovery.raised_journal_id,
-            "deduction_id": recovery.deduction_id,
+            "deduction": recovery.deduction_id,
         },
     )
     return recovery
@@ -791,19 +785,9 @@ def recovery_review_decide(*, actor: User, recovery: AuditRecovery, outcome: str
             recovery.overturn_journal = journal_reverse(
                 journal=raised, posted_on=today, reason=f"Review overturned recovery {recovery.reference}", actor=actor
             )
-        if recovery.deduction_id:
-            from dp.payments import services as payment_services
-
-            cancel = getattr(payment_services, "recovery_deduction_cancel", None)
-            if cancel is None:
-                raise ValidationFailed("Deductions cannot be cancelled yet.")
-            from dp.payments.models import RecoveryDeduction  # type: ignore[attr-defined]
-
-            cancel(
-                actor,
-                RecoveryDeduction.objects.get(pk=recovery.deduction_id),
-                f"Review overturned {recovery.reference}",
-            )
+        if recovery.deduction is not None:
+            # What runs already took stays taken; the review's outcome says whether to repay it (a one-off payment).
+            recovery_deduction_cancel(actor, recovery.deduction, f"Review overturned recovery {recovery.reference}")
     _move(
         audit,
         AuditStatus.REVIEW_DECIDED,

@@ -1,0 +1,92 @@
+"""Worked example: a misuse recovery by deduction, approved after the response period, is taken by the next
+payment runs (the payments interface `recovery_deduction_create`), and the ledger agrees at every step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+import time_machine
+
+from dp.audits import services
+from dp.audits.constants import Method, ReviewOutcome
+from dp.audits.tests.factories import proposed_recovery
+from dp.ledger.selectors import unbalanced_journals
+from dp.payments import services as payments
+from dp.payments.constants import RecoveryDeductionStatus
+from dp.payments.models import Payment, PaymentRun
+from dp.payments.tests.factories import BacsOriginatorFactory, SignedScheduleFactory
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+START = D(2026, 2, 23)  # a Monday on the test payment cycle (every 4 weeks)
+FIRST_RUN = D(2026, 3, 23)
+SECOND_RUN = D(2026, 4, 20)
+
+
+def at(day: dt.date, hour: int = 10) -> time_machine.travel:
+    return time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC), tick=False)
+
+
+def run_on(staff, pay_on: dt.date) -> PaymentRun:  # type: ignore[no-untyped-def]
+    run = payments.payment_run_create(actor=staff["payments_officer"], pay_on=pay_on, request_key=uuid.uuid4().hex)
+    payments.payment_run_approve(actor=staff["second_payments_officer"], run=run)
+    run = payments.payment_run_execute(run_id=run.pk, chunk_size=2)
+    with at(pay_on, 7):
+        return payments.payment_run_settle(run_id=run.pk)
+
+
+def balance(key: str) -> int:
+    from dp.ledger.models import Entry
+
+    return sum(e.debit_pence - e.credit_pence for e in Entry.objects.filter(account__key=key))
+
+
+@pytest.fixture
+def recovery(policies, staff):  # type: ignore[no-untyped-def]
+    BacsOriginatorFactory()
+    with at(D(2026, 3, 1)):
+        schedule = SignedScheduleFactory(worker=staff["social_worker"], start_on=START)
+        return proposed_recovery(schedule, by=staff["auditor"])
+
+
+def test_deducted_by_the_next_runs(recovery, staff) -> None:  # type: ignore[no-untyped-def]
+    person = recovery.audit.person_id
+    with at(recovery.response_ends_on + dt.timedelta(days=1)):
+        recovery = services.recovery_decide(
+            actor=staff["auditor"], recovery=recovery, method=Method.DEDUCTION, reasons="Two payments", instalments=2
+        )
+        recovery = services.recovery_approve(actor=staff["team_manager"], recovery=recovery)
+    assert recovery.deduction is not None
+    assert recovery.deduction.instalment_pence == 2250
+    assert balance(f"person:{person}:recoveries_due") == 4500
+    with at(D(2026, 3, 18)):
+        run_on(staff, FIRST_RUN)
+        assert balance(f"person:{person}:recoveries_due") == 2250
+        run_on(staff, SECOND_RUN)
+    schedule = recovery.audit.schedule
+    taken = sorted(Payment.objects.filter(schedule=schedule).values_list("recovery_pence", flat=True))
+    assert sum(taken) == 4500
+    assert balance(f"person:{person}:recoveries_due") == 0
+    assert list(unbalanced_journals()) == []
+
+
+def test_an_overturned_review_stops_the_deduction(recovery, staff) -> None:  # type: ignore[no-untyped-def]
+    with at(recovery.response_ends_on + dt.timedelta(days=1)):
+        recovery = services.recovery_decide(
+            actor=staff["auditor"], recovery=recovery, method=Method.DEDUCTION, reasons="Two payments", instalments=2
+        )
+        recovery = services.recovery_approve(actor=staff["team_manager"], recovery=recovery)
+        recovery = services.recovery_review_request(
+            actor=staff["auditor"], recovery=recovery, requested_on=recovery.decided_on, reason="Receipts found"
+        )
+        recovery = services.recovery_review_decide(
+            actor=staff["team_manager"], recovery=recovery, outcome=ReviewOutcome.OVERTURNED, notes="Receipts"
+        )
+    recovery.deduction.refresh_from_db()
+    assert recovery.deduction.status == RecoveryDeductionStatus.CANCELLED
+    with at(D(2026, 3, 18)):
+        run_on(staff, FIRST_RUN)
+    assert set(Payment.objects.filter(schedule=recovery.audit.schedule).values_list("recovery_pence", flat=True)) == {0}
