@@ -20,6 +20,8 @@ The transaction table is read by `dp.audits` (checks and audits): see README.md 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -305,3 +307,8 @@ class Receipt(TimeStamped):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def period_last_on(self) -> dt.date | None:
+        """The last day the period covers (the stored end is exclusive)."""
+        return self.period_end_on - dt.timedelta(days=1) if self.period_end_on else None

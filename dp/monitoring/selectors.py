@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
 from dp.core.errors import PolicyMissing, ValidationFailed
 from dp.councils.selectors import policy_value_get
+from dp.monitoring.constants import TransactionStatus
 from dp.monitoring.domain.categorise import Categoriser, KnownPayee, PayeeKind, PlanLineRef, SpendCategory
 from dp.monitoring.domain.categorise import MerchantRule as DomainMerchantRule
 from dp.monitoring.domain.surplus import SurplusPolicy
-from dp.monitoring.models import MerchantRule
+from dp.monitoring.models import MerchantRule, Receipt, StatementImport, StatementReconciliation, Transaction
 from dp.monitoring.policy import SURPLUS_ALLOWED_WEEKS, SURPLUS_MINIMUM_WEEKS
 from dp.payments.constants import AccountKind
 from dp.payments.models import DirectPaymentAccount
@@ -127,3 +129,64 @@ def categorisers_for_accounts(
             )
         groups[account_id] = group_of_person[person_id]
     return groups, categorisers
+
+
+# -- pages -------------------------------------------------------------------------------------------------
+
+
+def statement_import_list() -> QuerySet[StatementImport]:
+    return StatementImport.objects.select_related("uploaded_by", "account__person", "mapping").order_by(
+        "-created_at", "-id"
+    )
+
+
+def statement_import_reconciliations(imp: StatementImport) -> QuerySet[StatementReconciliation]:
+    return imp.reconciliations.select_related("account__person").order_by("-difference_pence", "account_id")
+
+
+def account_transactions(
+    account: DirectPaymentAccount,
+    *,
+    status: str = "",
+    category: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Transaction]:
+    """An account's transactions, newest first, filtered (the (account, posted_on) index serves it)."""
+    lines = Transaction.objects.filter(account=account)
+    if status:
+        lines = lines.filter(status=status)
+    if category:
+        lines = lines.filter(category=category)
+    if date_from:
+        lines = lines.filter(posted_on__gte=date_from)
+    if date_to:
+        lines = lines.filter(posted_on__lte=date_to)
+    return lines.select_related("plan_line").annotate(receipt_count=Count("receipts")).order_by("-posted_on", "-id")
+
+
+def account_transaction_summary(account: DirectPaymentAccount) -> dict[str, Any]:
+    """Counts and totals for the account's page and panel: everything, and what is unexplained."""
+    totals = Transaction.objects.filter(account=account).aggregate(
+        count=Count("id"),
+        unexplained=Count("id", filter=Q(status=TransactionStatus.UNEXPLAINED)),
+        unexplained_pence=Sum("amount_pence", filter=Q(status=TransactionStatus.UNEXPLAINED)),
+        money_in_pence=Sum("amount_pence", filter=Q(amount_pence__gt=0)),
+        money_out_pence=Sum("amount_pence", filter=Q(amount_pence__lt=0)),
+        first_on=Min("posted_on"),
+        last_on=Max("posted_on"),
+    )
+    return {
+        k: (v if v is not None else 0) if k.endswith(("pence", "count", "unexplained")) else v
+        for k, v in totals.items()
+    }
+
+
+def account_receipts(account: DirectPaymentAccount) -> QuerySet[Receipt]:
+    return Receipt.objects.filter(account=account).select_related("transaction", "uploaded_by").order_by("-created_at")
+
+
+def merchant_rule_list() -> QuerySet[MerchantRule]:
+    return MerchantRule.objects.select_related("created_by", "ended_by").order_by(
+        F("ended_on").asc(nulls_first=True), "position", "id"
+    )
