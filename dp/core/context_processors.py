@@ -41,6 +41,12 @@ NAVIGATION: tuple[tuple[str, str, frozenset[str], str], ...] = (
         frozenset({Role.DP_SUPPORT, Role.AUDITOR, Role.TEAM_MANAGER}),
         "/audits/",
     ),
+    (
+        "Statements",
+        "monitoring:import_list",
+        frozenset({Role.DP_SUPPORT, Role.PAYMENTS_OFFICER, Role.AUDITOR}),
+        "/monitoring/",
+    ),
     ("Audit log", "audit_log:list", frozenset({Role.AUDITOR, Role.SYSTEM_ADMIN}), "/audit-log/"),
 )
 
