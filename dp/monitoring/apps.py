@@ -10,7 +10,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from dp.audit_log.models import register_event_types
-        from dp.monitoring import policy  # noqa: F401  (registers the policy parameters)
+        from dp.monitoring import panels, policy  # noqa: F401  (registers the policy parameters and the case panel)
         from dp.monitoring.constants import MonitoringEventType
 
         register_event_types(MonitoringEventType)
