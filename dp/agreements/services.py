@@ -35,6 +35,7 @@ from dp.core.domain.breakdown import format_date
 from dp.core.errors import TransitionNotAllowed, ValidationFailed
 from dp.core.money import format_pence
 from dp.monitoring.selectors import council_surplus_policy
+from dp.payments.services import schedule_for_agreement
 from dp.people.models import Person, Relationship
 from dp.plans import selectors as plan_selectors
 from dp.plans.integration import weekly_contribution_for_case
@@ -237,6 +238,21 @@ def agreement_sign(*, actor: User, agreement: Agreement, signed_by: Person, sign
         after={"status": agreement.status, "signed_on": signed_on, "signed_by": signed_by.pk},
     )
     case_transition(actor=actor, case=case, to_status=CaseStatus.PAYMENT_SETUP)
+    # The payments follow what was signed: a schedule set up, or the running one's amounts changed from the
+    # budget's date (a new agreement after a reassessment). Same transaction: signed means paid.
+    schedule_for_agreement(
+        actor=actor,
+        case=case,
+        source=f"agreement:{agreement.pk}",
+        title=agreement.reference,
+        weekly_budget_pence=agreement.regular_weekly_pence,
+        weekly_contribution_pence=agreement.weekly_contribution_pence,
+        one_off_pence=agreement.one_off_pence,
+        starts_on=agreement.first_payment_on,
+        budget_from_on=agreement.budget.effective_from,
+        signed_on=signed_on,
+        account_type=agreement.account_type,
+    )
     return agreement
 
 

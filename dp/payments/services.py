@@ -42,7 +42,7 @@ from dp.payments.domain.ledger import (
     build_recovery_raised,
     reverse,
 )
-from dp.payments.domain.run import can_move, horizon_on, is_cycle_date
+from dp.payments.domain.run import can_move, cycle_date_on_or_before, horizon_on, is_cycle_date
 from dp.payments.domain.schedule import (
     OneOffPayment,
     PaidPeriod,
@@ -144,6 +144,23 @@ def _opened(actor: Any, account: DirectPaymentAccount, summary: str) -> DirectPa
         summary=summary,
         after={"kind": account.kind, "holder": account.holder_id, "opened_on": account.opened_on},
     )
+    # Payments set up (when the agreement was signed) before there was an account go to the first one opened.
+    waiting = PaymentSchedule.objects.select_for_update(of=("self",)).filter(
+        person=account.person, account__isnull=True
+    )
+    for schedule in waiting.exclude(status=ScheduleStatus.ENDED).select_related("person", "case"):
+        schedule.account = account
+        schedule.save(update_fields=["account", "updated_at"])
+        _audit(
+            actor=actor,
+            event_type=PaymentEventType.SCHEDULE_ACCOUNT_CHANGED,
+            subject=schedule,
+            person=schedule.person,
+            case=schedule.case,
+            summary=f"Payments now go to the new {account.get_kind_display().lower()} {account.display_number}",
+            before={"account": None},
+            after={"account": account.pk},
+        )
     return account
 
 
@@ -625,32 +642,49 @@ def schedule_change_amounts(
     weekly_budget_pence: int,
     weekly_contribution_pence: int,
     reason: str,
+    source: str = "",
+    replace: bool = False,
 ) -> ScheduleChange:
     """A new weekly budget or contribution from a date. Periods not yet paid use it (pro-rated by days
     in the period it starts in); for periods already paid the difference becomes an adjustment settled
-    in the next run (`calculate_adjustment`), shown with its reason."""
+    in the next run (`calculate_adjustment`), shown with its reason. With `replace` (a new agreement
+    from the same day as an earlier one, or from the day the payments started), the amounts in the
+    change already on that day are replaced (the audit event keeps what they were)."""
     schedule = _lock_schedule(schedule)
     if schedule.status == ScheduleStatus.ENDED:
         raise TransitionNotAllowed("The direct payment has ended.")
     if not reason.strip():
         raise ValidationFailed("Enter why the amounts are changing", field="reason")
-    if effective_on <= schedule.start_on:
+    if effective_on < schedule.start_on or (effective_on == schedule.start_on and not replace):
         raise ValidationFailed(
             f"The change must take effect after the payments started ({schedule.start_on:%d %B %Y})",
             field="effective_on",
         )
-    if schedule.changes.filter(effective_on=effective_on).exists():
+    replacing = schedule.changes.select_for_update().filter(effective_on=effective_on).first()
+    if replacing is not None and not replace:
         raise ValidationFailed("A change already takes effect on that day", field="effective_on")
     before_terms = selectors.schedule_terms(schedule)
-    change = ScheduleChange.objects.create(
-        schedule=schedule,
-        effective_on=effective_on,
-        weekly_budget_pence=weekly_budget_pence,
-        weekly_contribution_pence=weekly_contribution_pence,
-        reason=reason.strip(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        created_at=clock.now(),
-    )
+    fields = {
+        "weekly_budget_pence": weekly_budget_pence,
+        "weekly_contribution_pence": weekly_contribution_pence,
+        "reason": reason.strip(),
+        "source": source,
+        "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "created_at": clock.now(),
+    }
+    replaced: dict[str, Any] | None = None
+    if replacing is not None:
+        replaced = {
+            "weekly_budget_pence": replacing.weekly_budget_pence,
+            "weekly_contribution_pence": replacing.weekly_contribution_pence,
+            "reason": replacing.reason,
+        }
+        for name, value in fields.items():
+            setattr(replacing, name, value)
+        replacing.save(update_fields=list(fields))
+        change = replacing
+    else:
+        change = ScheduleChange.objects.create(schedule=schedule, effective_on=effective_on, **fields)
     after_terms = selectors.schedule_terms(schedule)  # checks the amounts (ValidationFailed rolls back)
     affected = [p for p in _regular_payments(schedule) if p.period_end_on and p.period_end_on >= effective_on]
     summary = (
@@ -679,6 +713,7 @@ def schedule_change_amounts(
         person=schedule.person,
         case=schedule.case,
         summary=summary,
+        before=replaced,
         after={
             "effective_on": effective_on,
             "weekly_budget_pence": weekly_budget_pence,
@@ -686,6 +721,171 @@ def schedule_change_amounts(
         },
     )
     return change
+
+
+# Agreement account types (dp.agreements.constants.AccountType values) and the account kind each is paid into.
+AGREEMENT_ACCOUNT_KINDS = {
+    "prepaid_card": AccountKind.PREPAID_CARD,
+    "bank_account": AccountKind.BANK,
+    "managed_account": AccountKind.MANAGED,
+}
+
+
+@transaction.atomic
+def schedule_for_agreement(
+    *,
+    actor: Any,
+    case: Case,
+    source: str,
+    title: str,
+    weekly_budget_pence: int,
+    weekly_contribution_pence: int,
+    one_off_pence: int,
+    starts_on: dt.date,
+    budget_from_on: dt.date,
+    signed_on: dt.date,
+    account_type: str,
+) -> PaymentSchedule:
+    """The hook the agreements app calls when an agreement is signed (`source` "agreement:<id>", `title`
+    its reference): the payments follow what was signed. Idempotent: signing the same agreement again
+    changes nothing.
+
+    - No schedule running for the case: one is set up on the council's basis and cycle (policy), its
+      first period starting on the cycle date on or before `starts_on`; when that is earlier than
+      `starts_on`, the days before it cost nothing (a £0 first change), so the first payment is worked
+      out by days. It is paid into the person's open account of the agreed kind; with none yet, each run
+      holds it back ("no open account") until one is opened (opening it attaches it).
+    - A schedule already running (a new agreement after a reassessment or a new budget): the new amounts
+      from `budget_from_on`, through `schedule_change_amounts`, so periods already paid are adjusted in
+      the next run.
+    - The agreement's one-off amount (equipment) is a one-off payment on `starts_on`, once per agreement.
+    """
+    case = Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
+    schedule = PaymentSchedule.objects.filter(case=case).exclude(status=ScheduleStatus.ENDED).first()
+    reason = f"Agreement {title} signed on {signed_on:%d %B %Y}"
+    if schedule is None:
+        schedule = _schedule_for_new_agreement(
+            actor=actor,
+            case=case,
+            source=source,
+            reason=reason,
+            weekly_budget_pence=weekly_budget_pence,
+            weekly_contribution_pence=weekly_contribution_pence,
+            starts_on=starts_on,
+            signed_on=signed_on,
+            account_type=account_type,
+        )
+    else:
+        schedule = schedule_agreement_signed(actor=actor, schedule=schedule, signed_on=signed_on)
+        _schedule_terms_from(
+            actor=actor,
+            schedule=schedule,
+            source=source,
+            reason=reason,
+            weekly_budget_pence=weekly_budget_pence,
+            weekly_contribution_pence=weekly_contribution_pence,
+            effective_on=budget_from_on,
+        )
+    if one_off_pence > 0 and not ScheduledPayment.objects.filter(source=f"{source}:one-off").exists():
+        ScheduledPayment.objects.create(
+            schedule=schedule,
+            kind=ScheduledPaymentKind.ONE_OFF,
+            pay_on=starts_on,
+            amount_pence=one_off_pence,
+            description=f"One-off payment in agreement {title} (equipment)",
+            source=f"{source}:one-off",
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_at=clock.now(),
+        )
+        _audit(
+            actor=actor,
+            event_type=PaymentEventType.ONE_OFF_ADDED,
+            subject=schedule,
+            person=schedule.person,
+            case=case,
+            summary=f"One-off payment of {format_pence(one_off_pence)} on {starts_on:%d %B %Y}: agreement {title}",
+        )
+    return schedule
+
+
+def _schedule_for_new_agreement(
+    *,
+    actor: Any,
+    case: Case,
+    source: str,
+    reason: str,
+    weekly_budget_pence: int,
+    weekly_contribution_pence: int,
+    starts_on: dt.date,
+    signed_on: dt.date,
+    account_type: str,
+) -> PaymentSchedule:
+    try:
+        cycle = selectors.payment_cycle(starts_on)
+        first_on = cycle_date_on_or_before(
+            starts_on, weekday=cycle.weekday, offset_weeks=cycle.offset_weeks, cycle_weeks=cycle.weeks
+        )
+        kind = AGREEMENT_ACCOUNT_KINDS.get(account_type)
+        account = selectors.open_accounts_of(case.person).filter(kind=kind).first() if kind else None
+        partial = first_on < starts_on
+        schedule = schedule_create_for_case(
+            actor=actor,
+            case=case,
+            weekly_budget_pence=0 if partial else weekly_budget_pence,
+            weekly_contribution_pence=0 if partial else weekly_contribution_pence,
+            first_payment_on=first_on,
+            account=account,
+            agreement_signed_on=signed_on,
+            reason=f"Before the direct payment starts on {starts_on:%d %B %Y}" if partial else reason,
+        )
+    except PolicyMissing as exc:
+        raise ValidationFailed(f"The payments cannot be set up: {exc.message}") from None
+    if partial:
+        schedule_change_amounts(
+            actor=actor,
+            schedule=schedule,
+            effective_on=starts_on,
+            weekly_budget_pence=weekly_budget_pence,
+            weekly_contribution_pence=weekly_contribution_pence,
+            reason=reason,
+            source=source,
+        )
+    else:
+        schedule.changes.filter(effective_on=first_on).update(source=source)
+    return schedule
+
+
+def _schedule_terms_from(
+    *,
+    actor: Any,
+    schedule: PaymentSchedule,
+    source: str,
+    reason: str,
+    weekly_budget_pence: int,
+    weekly_contribution_pence: int,
+    effective_on: dt.date,
+) -> None:
+    """New amounts for a running schedule from `effective_on` (from when the payments started, if that is
+    earlier), unless this source already set them or they are the amounts in force then anyway."""
+    if schedule.changes.filter(source=source).exists():
+        return
+    effective_on = max(effective_on, schedule.start_on)
+    in_force = selectors.schedule_terms(schedule).change_in_force_on(effective_on)
+    if (in_force.weekly_budget_pence, in_force.weekly_contribution_pence) == (
+        weekly_budget_pence,
+        weekly_contribution_pence,
+    ):
+        return
+    schedule_change_amounts(
+        actor=actor,
+        schedule=schedule,
+        effective_on=effective_on,
+        weekly_budget_pence=weekly_budget_pence,
+        weekly_contribution_pence=weekly_contribution_pence,
+        reason=reason,
+        source=source,
+        replace=True,
+    )
 
 
 @transaction.atomic

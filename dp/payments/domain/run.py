@@ -94,6 +94,14 @@ def is_cycle_date(on: dt.date, *, weekday: int, offset_weeks: int, cycle_weeks: 
     return (on - anchor).days % (7 * cycle_weeks) == 0
 
 
+def cycle_date_on_or_before(on: dt.date, *, weekday: int, offset_weeks: int, cycle_weeks: int) -> dt.date:
+    """The cycle's nominal payment date on or before `on`: where a schedule starting on `on` begins its
+    first period (the days before `on` in that period cost nothing, so the first payment is worked out
+    by days)."""
+    anchor = cycle_anchor(weekday=weekday, offset_weeks=offset_weeks)
+    return on - dt.timedelta(days=(on - anchor).days % (7 * cycle_weeks))
+
+
 def horizon_on(pay_on: dt.date, bank_holidays: Set[dt.date]) -> dt.date:
     """The last first-day-of-a-period that is paid on `pay_on`: periods due up to the next working day
     are paid on the working day before it (previous-working-day rule)."""

@@ -174,6 +174,17 @@ class TestCycle:
         assert dates[0][1] == D(2026, 4, 2)  # Easter Monday: paid on Maundy Thursday
         assert dates[1] == (D(2026, 5, 4), D(2026, 5, 1))
 
+    def test_the_cycle_date_on_or_before_a_day(self):
+        assert r.cycle_date_on_or_before(D(2024, 1, 29), weekday=0, offset_weeks=0, cycle_weeks=4) == D(2024, 1, 29)
+        assert r.cycle_date_on_or_before(D(2024, 2, 25), weekday=0, offset_weeks=0, cycle_weeks=4) == D(2024, 1, 29)
+        assert r.cycle_date_on_or_before(D(2023, 12, 31), weekday=0, offset_weeks=0, cycle_weeks=4) == D(2023, 12, 4)
+
+    @given(st.dates(D(2020, 1, 1), D(2035, 1, 1)), st.integers(0, 6), st.integers(0, 3), st.integers(1, 8))
+    def test_the_cycle_date_on_or_before_is_a_cycle_date_less_than_a_cycle_before(self, on, weekday, offset, weeks):
+        found = r.cycle_date_on_or_before(on, weekday=weekday, offset_weeks=offset, cycle_weeks=weeks)
+        assert r.is_cycle_date(found, weekday=weekday, offset_weeks=offset, cycle_weeks=weeks)
+        assert 0 <= (on - found).days < 7 * weeks
+
     def test_bacs_processing_is_two_working_days_before(self):
         assert r.bacs_processing_on(pay_on=D(2026, 4, 14), today=D(2026, 4, 1), bank_holidays=HOLIDAYS) == D(
             2026, 4, 10
