@@ -113,3 +113,113 @@ MAX_DEDUCTION_PERCENT = REGISTRY.register(
         source="Local policy (a manageable way to repay)",
     )
 )
+
+
+# -- monitoring thresholds (dp.monitoring.domain.rules.Thresholds; RULES.md §4, all [LOCAL]) ----------------
+
+#: Spending categories a council commonly excludes (DP-USE-05); each is a yes/no choice of the council.
+PROHIBITABLE = ("gambling", "alcohol", "tobacco", "adult_services", "cash_equivalent")
+PROHIBITED = {
+    category: REGISTRY.register(
+        PolicyParameter(
+            key=f"monitoring_prohibited_{category}",
+            label=f"Direct payments may not be spent on: {category.replace('_', ' ')}",
+            kind="bool",
+            help="Yes: spending in this category raises a finding (DP-PROHIBITED-SPEND).",
+            source="Local policy (RULES.md DP-USE-05, §4 card_blocked_categories)",
+        )
+    )
+    for category in PROHIBITABLE
+}
+CASH_POLICY = REGISTRY.register(
+    PolicyParameter(
+        key="monitoring_cash_policy",
+        label="Cash withdrawals",
+        kind="choice",
+        choices=(("allowed", "Allowed"), ("limited", "Allowed up to a limit"), ("not_allowed", "Not allowed")),
+        help="With a limit, also set the limit and its period.",
+        source="Local policy (RULES.md §4 cash_withdrawal_policy)",
+    )
+)
+CASH_LIMIT = REGISTRY.register(
+    PolicyParameter(
+        key="monitoring_cash_limit_pence",
+        label="Cash limit for the period",
+        kind="pence",
+        minimum=0,
+        help="Only used when cash is allowed up to a limit.",
+        source="Local policy (RULES.md §4 cash_limit)",
+    )
+)
+CASH_PERIOD_DAYS = REGISTRY.register(
+    PolicyParameter(
+        key="monitoring_cash_period_days",
+        label="Days the cash limit covers",
+        kind="int",
+        unit="days",
+        minimum=1,
+        maximum=366,
+        help="Only used when cash is allowed up to a limit.",
+        source="Local policy",
+    )
+)
+CASH_RECEIPT_DAYS = REGISTRY.register(
+    PolicyParameter(
+        key="monitoring_cash_receipt_days",
+        label="Days after a cash withdrawal by which a receipt is due",
+        kind="int",
+        unit="days",
+        minimum=0,
+        maximum=365,
+        help="Cash with no receipt after this many days raises a finding (DP-CASH-NO-RECEIPT).",
+        source="Local policy (RULES.md §4 record keeping)",
+    )
+)
+ARREARS_WEEKS = REGISTRY.register(
+    PolicyParameter(
+        key="monitoring_contribution_arrears_weeks",
+        label="Weeks of unpaid contribution before a finding",
+        kind="int",
+        unit="weeks",
+        minimum=0,
+        maximum=52,
+        help="Unpaid contribution above this many weeks of the weekly contribution raises a finding.",
+        source="Local policy (RULES.md DP-TERM-04, §4 missed contributions)",
+    )
+)
+NO_SPEND_WEEKS = REGISTRY.register(
+    PolicyParameter(
+        key="monitoring_no_spend_weeks",
+        label="Weeks without spending before a finding",
+        kind="int",
+        unit="weeks",
+        minimum=1,
+        maximum=52,
+        help="No spending for this long suggests needs may not be being met (DP-NO-SPEND).",
+        source="Local policy (DP Regs 2014 reg 7(1)(d))",
+    )
+)
+OVERSPEND_PERCENT = REGISTRY.register(
+    PolicyParameter(
+        key="monitoring_line_overspend_percent",
+        label="How far over its planned amount a plan line may go",
+        kind="percent",
+        unit="%",
+        minimum=0,
+        maximum=500,
+        help="Spending on a line above its planned amount plus this percentage raises a finding.",
+        source="Local policy",
+    )
+)
+DUPLICATE_DAYS = REGISTRY.register(
+    PolicyParameter(
+        key="monitoring_duplicate_payment_days",
+        label="Days within which the same payment twice is flagged",
+        kind="int",
+        unit="days",
+        minimum=0,
+        maximum=31,
+        help="The same payee and amount within this many days raises a finding (DP-DUPLICATE-PAYMENT).",
+        source="Local policy (financial control)",
+    )
+)

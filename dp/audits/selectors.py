@@ -21,7 +21,9 @@ from dp.monitoring.domain.audits import (
     OpenFinding,
     schedule_audit,
 )
+from dp.monitoring.domain.categorise import SpendCategory
 from dp.monitoring.domain.recovery import RecoveryPolicy, ScheduledPayment
+from dp.monitoring.domain.rules import CashPolicy, Thresholds
 from dp.payments.constants import ScheduleStatus
 from dp.payments.models import Payment, PaymentSchedule
 from dp.payments.selectors import schedule_terms
@@ -188,3 +190,35 @@ def future_payments(schedule: PaymentSchedule, *, after_on: dt.date, count: int)
             found.append(ScheduledPayment(due_on=p.start_on, amount_pence=p.council_payment_pence))
         number += 1
     return found
+
+
+# -- monitoring thresholds ------------------------------------------------------------------------------
+
+
+def monitoring_thresholds(on: dt.date) -> Thresholds:
+    """The council's thresholds in force on `on` (PolicyMissing, in plain English, for any not set).
+
+    Re-running on last year's date reads last year's values: every parameter is effective-dated.
+    """
+    from dp.monitoring.selectors import council_surplus_policy
+
+    mode = str(policy_value_get(policy.CASH_POLICY.key, on=on))
+    limit = period = None
+    if mode == "limited":
+        limit = int(policy_value_get(policy.CASH_LIMIT.key, on=on))
+        period = int(policy_value_get(policy.CASH_PERIOD_DAYS.key, on=on))
+    return Thresholds(
+        effective_from=on,
+        prohibited_categories=frozenset(
+            SpendCategory(category)
+            for category, parameter in policy.PROHIBITED.items()
+            if policy_value_get(parameter.key, on=on) is True
+        ),
+        cash=CashPolicy(mode=mode, limit_pence=limit, period_days=period),  # type: ignore[arg-type]
+        cash_receipt_days=int(policy_value_get(policy.CASH_RECEIPT_DAYS.key, on=on)),
+        surplus=council_surplus_policy(on),
+        contribution_arrears_weeks=int(policy_value_get(policy.ARREARS_WEEKS.key, on=on)),
+        no_spend_weeks=int(policy_value_get(policy.NO_SPEND_WEEKS.key, on=on)),
+        line_overspend_percent=Decimal(int(policy_value_get(policy.OVERSPEND_PERCENT.key, on=on))),
+        duplicate_payment_days=int(policy_value_get(policy.DUPLICATE_DAYS.key, on=on)),
+    )

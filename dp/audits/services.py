@@ -813,3 +813,31 @@ def recovery_review_decide(*, actor: User, recovery: AuditRecovery, outcome: str
         after={"outcome": outcome},
     )
     return recovery
+
+
+# -- the monitoring sweep --------------------------------------------------------------------------------
+
+
+def monitoring_sweep(*, actor: User | None, as_of: dt.date, workers: int = 1) -> Any:
+    """Run every rule over every account with a running direct payment and write the new findings (ON CONFLICT DO
+    NOTHING: the same evidence never raises twice; a dismissed finding stays dismissed). Raises PolicyMissing, in
+    plain English, when a threshold is not set. Records one audit event with the figures."""
+    from dp.audits.sweep import run_sweep
+    from dp.councils.selectors import council_get
+
+    thresholds = selectors.monitoring_thresholds(as_of)
+    result = run_sweep(as_of=as_of, thresholds=thresholds, workers=workers)
+    council = council_get()
+    if council is not None:
+        with transaction.atomic():
+            _event(
+                actor=actor,
+                event_type=AuditEventType.SWEEP_RUN,
+                subject=council,
+                person=None,
+                summary=f"Automated checks as of {format_date(as_of)}: {result.accounts} accounts, "
+                f"{result.evaluated} looked at closely, {result.raised} new findings",
+                after={"accounts": result.accounts, "evaluated": result.evaluated, "raised": result.raised},
+                extra={"skipped": result.skipped, "as_of": as_of},
+            )
+    return result

@@ -1,0 +1,190 @@
+"""The monitoring sweep: the SQL-narrowed evaluation gives exactly the rules' findings on the whole window, writes
+only new findings, never raises the same evidence twice, and keeps a dismissed finding dismissed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from dp.audits import services
+from dp.audits.constants import FindingStatus
+from dp.audits.models import Finding
+from dp.audits.sweep import WINDOW_DAYS, _transaction, evaluate_range
+from dp.core.errors import PolicyMissing
+from dp.councils.models import PolicyValue
+from dp.monitoring.domain.rules import AccountFacts, evaluate_all
+from dp.monitoring.tests.factories import StatementImportFactory, TransactionFactory
+from dp.payments.models import Payment
+from dp.payments.tests.factories import calculated_run
+
+pytestmark = pytest.mark.django_db
+
+THRESHOLDS = {
+    "monitoring_prohibited_gambling": True,
+    "monitoring_prohibited_alcohol": True,
+    "monitoring_prohibited_tobacco": True,
+    "monitoring_prohibited_adult_services": True,
+    "monitoring_prohibited_cash_equivalent": False,
+    "monitoring_cash_policy": "limited",
+    "monitoring_cash_limit_pence": 10000,
+    "monitoring_cash_period_days": 28,
+    "monitoring_cash_receipt_days": 14,
+    "monitoring_contribution_arrears_weeks": 4,
+    "monitoring_no_spend_weeks": 8,
+    "monitoring_line_overspend_percent": 10,
+    "monitoring_duplicate_payment_days": 3,
+    "surplus_allowed_weeks": 8,
+}
+
+
+@pytest.fixture
+def thresholds(policies):  # type: ignore[no-untyped-def]
+    PolicyValue.objects.bulk_create(
+        [
+            PolicyValue(
+                council=policies,
+                key=key,
+                value=value,
+                effective_from=dt.date(2020, 1, 1),
+                set_at=timezone.now(),
+                reason="Test policy",
+            )
+            for key, value in THRESHOLDS.items()
+        ]
+    )
+    from dp.audits.selectors import monitoring_thresholds
+
+    return monitoring_thresholds(timezone.localdate())
+
+
+def spend(account, days_ago: int, pence: int, merchant: str, **kwargs):  # type: ignore[no-untyped-def]
+    kwargs.setdefault("statement_import", spend.imported)  # type: ignore[attr-defined]
+    return TransactionFactory(
+        account=account,
+        posted_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        amount_pence=pence,
+        merchant=merchant,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def busy_account(schedule):  # type: ignore[no-untyped-def]
+    """A year of ordinary spending with some of everything the rules look for."""
+    spend.imported = StatementImportFactory()  # type: ignore[attr-defined]
+    account = schedule.account
+    known = {"status": "plan_line", "category": "personal_assistant", "payee_ref": "plan-payee:1"}
+    for week in range(2, 50):
+        spend(account, week * 7, -12000, "Jo Bloggs wages", merchant_category_code="", **known)
+    spend(account, 30, -4500, "Lucky Bet", category="gambling", merchant_category_code="7995")
+    spend(account, 100, -2000, "The Red Lion", category="alcohol", merchant_category_code="5813")
+    for days_ago in (40, 45, 50):
+        spend(account, days_ago, -5000, "ATM", status="cash", category="cash_withdrawal", merchant_category_code="6011")
+    spend(account, 20, -7500, "A N Other", merchant_category_code="")
+    spend(account, 60, -3300, "Mobility Shop", category="equipment", status="plan_line", merchant_category_code="5047")
+    spend(account, 61, -3300, "Mobility Shop", category="equipment", status="plan_line", merchant_category_code="5047")
+    spend(account, 10, -150, "Bank charge", category="bank_charges", merchant_category_code="")
+    spend(account, 5, 100000, "Council payment", status="money_in", category="money_in", balance_pence=900000)
+    return account
+
+
+def full_facts(account, schedule, thresholds) -> AccountFacts:  # type: ignore[no-untyped-def]
+    """Every transaction in the window, as the rules would see them without the sweep's narrowing."""
+    as_of = timezone.localdate()
+    start = as_of - dt.timedelta(days=WINDOW_DAYS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.id, t.account_id, t.posted_on, t.amount_pence, t.merchant, t.description, "
+            "t.merchant_category_code, t.category, t.status, t.plan_line_id, t.payee_ref, false "
+            "FROM monitoring_transaction t WHERE account_id = %s AND posted_on >= %s AND posted_on <= %s",
+            [account.pk, start, as_of],
+        )
+        rows = [_transaction(r) for r in cursor.fetchall()]
+    first = Payment.objects.filter(schedule=schedule, cancelled=False, amount_pence__gt=0).order_by("pay_on").first()
+    return AccountFacts(
+        account_id=str(account.pk),
+        as_of=as_of,
+        period_start=start,
+        period_end=as_of + dt.timedelta(days=1),
+        balance_pence=900000,
+        balance_on=as_of - dt.timedelta(days=5),
+        weekly_payment_pence=25000,
+        first_payment_on=first.pay_on if first else None,
+        transactions=tuple(sorted(rows, key=lambda t: (t.posted_on, int(t.id)))),
+        weekly_contribution_pence=5000,
+    )
+
+
+class TestExactlyTheRulesFindings:
+    def test_the_narrowed_evaluation_matches_the_whole_window(self, busy_account, schedule, thresholds) -> None:  # type: ignore[no-untyped-def]
+        found, result = evaluate_range(
+            as_of=timezone.localdate(), thresholds=thresholds, lo=busy_account.pk, hi=busy_account.pk + 1
+        )
+        expected = evaluate_all(full_facts(busy_account, schedule, thresholds), thresholds).findings
+        assert result.evaluated == 1
+        assert sorted((f.code, f.evidence_key) for f in found) == sorted((f.code, f.evidence_key) for f in expected)
+        assert {f.code for f in found} >= {
+            "DP-PROHIBITED-SPEND",
+            "DP-CASH-WITHDRAWAL",
+            "DP-CASH-NO-RECEIPT",
+            "DP-UNKNOWN-PAYEE",
+            "DP-DUPLICATE-PAYMENT",
+            "DP-SURPLUS",
+        }
+
+    def test_a_quiet_account_is_not_looked_at(self, schedule, thresholds) -> None:  # type: ignore[no-untyped-def]
+        spend.imported = StatementImportFactory()  # type: ignore[attr-defined]
+        spend(schedule.account, 3, -12000, "Jo Bloggs wages", status="plan_line", category="personal_assistant")
+        found, result = evaluate_range(
+            as_of=timezone.localdate(), thresholds=thresholds, lo=schedule.account.pk, hi=schedule.account.pk + 1
+        )
+        assert (found, result.accounts, result.evaluated) == ([], 1, 0)
+
+    def test_no_spending_after_the_first_payment(self, schedule, thresholds, staff) -> None:  # type: ignore[no-untyped-def]
+        from dp.payments.tests.factories import BacsOriginatorFactory
+
+        BacsOriginatorFactory()
+        before = dt.datetime.combine(schedule.start_on - dt.timedelta(days=3), dt.time(10), tzinfo=dt.UTC)
+        with time_machine.travel(before, tick=False):
+            run = calculated_run(created_by=staff["payments_officer"], pay_on=schedule.start_on)
+        assert Payment.objects.filter(run=run, schedule=schedule).exists()
+        as_of = schedule.start_on + dt.timedelta(weeks=9)
+        found, _ = evaluate_range(
+            as_of=as_of, thresholds=thresholds, lo=schedule.account.pk, hi=schedule.account.pk + 1
+        )
+        assert [f.code for f in found] == ["DP-NO-SPEND"]
+
+
+class TestSweepService:
+    def test_writes_new_findings_once_and_respects_dismissal(self, busy_account, thresholds, auditor) -> None:  # type: ignore[no-untyped-def]
+        first = services.monitoring_sweep(actor=auditor, as_of=timezone.localdate())
+        assert first.raised == Finding.objects.count() > 0
+        again = services.monitoring_sweep(actor=auditor, as_of=timezone.localdate())
+        assert again.raised == 0
+        gambling = Finding.objects.get(code="DP-PROHIBITED-SPEND")
+        services.finding_dismiss(actor=auditor, finding=gambling, reason="Agreed at review")
+        services.monitoring_sweep(actor=auditor, as_of=timezone.localdate())
+        gambling.refresh_from_db()
+        assert gambling.status == FindingStatus.DISMISSED
+        assert Finding.objects.filter(code="DP-PROHIBITED-SPEND").count() == 1
+        spend(busy_account, 2, -1000, "Lucky Bet", category="gambling", merchant_category_code="7995")
+        assert services.monitoring_sweep(actor=auditor, as_of=timezone.localdate()).raised >= 1
+        assert Finding.objects.filter(code="DP-PROHIBITED-SPEND", status=FindingStatus.OPEN).count() == 1
+
+    def test_refuses_without_thresholds(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises(PolicyMissing):
+            services.monitoring_sweep(actor=auditor, as_of=timezone.localdate())
+
+    def test_the_command(self, busy_account, thresholds) -> None:  # type: ignore[no-untyped-def]
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("monitoring_sweep", stdout=out)
+        assert "new findings" in out.getvalue()
+        assert Finding.objects.exists()
