@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from typing import IO, Any, cast
 
 from django.core.files.base import ContentFile, File
@@ -187,14 +188,23 @@ def _mark_failed(import_id: int, *, message: str, line: int | None, field: str) 
         return imp
 
 
-def statement_import_run(*, import_id: int, show_progress: bool = True) -> StatementImport:
+def statement_import_run(
+    *, import_id: int, show_progress: bool = True, on_progress: Callable[[int, int], None] | None = None
+) -> StatementImport:
     """Import a queued statement file: all of it in one transaction, or none of it (the error, naming the
     file, line and field, is kept on the import). Safe to run again: a finished import is left as it is,
     and a second worker on the same import stops at once (`ImportBusy`)."""
     started = _mark_running(import_id)
     if started is None:
         return StatementImport.objects.get(pk=import_id)
-    progress = ProgressWriter(import_id) if show_progress else None
+    writer = ProgressWriter(import_id) if show_progress else None
+
+    def progress(lines_read: int, bytes_read: int) -> None:
+        if writer is not None:
+            writer(lines_read, bytes_read)
+        if on_progress is not None:
+            on_progress(lines_read, bytes_read)
+
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -204,7 +214,13 @@ def statement_import_run(*, import_id: int, show_progress: bool = True) -> State
             imp = StatementImport.objects.select_related("account", "mapping", "uploaded_by").get(pk=import_id)
             mapping = ColumnMapping.from_json(imp.mapping.mapping) if imp.mapping is not None else None
             with imp.file.open("rb") as stream:
-                result = load_statement(imp, stream, actor=imp.uploaded_by, mapping=mapping, progress=progress)
+                result = load_statement(
+                    imp,
+                    stream,
+                    actor=imp.uploaded_by,
+                    mapping=mapping,
+                    progress=progress if writer is not None or on_progress is not None else None,
+                )
             imp.status = ImportStatus.DONE
             imp.finished_at = clock.now()
             imp.lines_read = result.lines_read
@@ -250,8 +266,8 @@ def statement_import_run(*, import_id: int, show_progress: bool = True) -> State
         )
         raise
     finally:
-        if progress is not None:
-            progress.close()
+        if writer is not None:
+            writer.close()
 
 
 # -- column mappings ---------------------------------------------------------------------------------------
