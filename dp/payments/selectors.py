@@ -196,6 +196,16 @@ def schedule_payments(schedule: PaymentSchedule) -> QuerySet[Payment]:
     )
 
 
+def account_payments(account: DirectPaymentAccount, *, limit: int = 12) -> list[Payment]:
+    """The latest payments into the account (not cancelled), newest first, with what was taken off them."""
+    return list(
+        account.payments.filter(cancelled=False)
+        .select_related("run", "scheduled_payment")
+        .prefetch_related("recovery_takings__deduction")
+        .order_by("-pay_on", "-id")[:limit]
+    )
+
+
 def open_adjustments_for(schedule_ids: list[int]) -> dict[int, list[tuple[ScheduleAdjustment, int, int]]]:
     """Per schedule: (adjustment, council amount still to settle, contribution still to settle), oldest first.
     Settlements by cancelled payments do not count."""

@@ -556,6 +556,7 @@ def account_detail(request: StaffRequest, account_id: int) -> HttpResponse:
             "changes": account.bank_changes.select_related("requested_by", "decided_by").order_by("-requested_at")[:10],
             "notices": selectors.account_notices(account),
             "schedules": account.schedules.select_related("case").order_by("-start_on"),
+            "payments": selectors.account_payments(account),
             "months": selectors.statement_months(account, today=today),
             "can_write": request.user.has_role(*MONEY_WRITE) and account.is_open,
             "breadcrumbs": _person_crumbs(account.person),
