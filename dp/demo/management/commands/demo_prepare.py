@@ -22,4 +22,6 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Loading the demo council (only if the database is empty)")
         call_command("seed_demo", if_empty=True, people=options["people"], seed=options["seed"], stdout=self.stdout)
+        # The daily job (cron in production, ADR 9): payment runs sent before a pause whose money has arrived.
+        call_command("payments_settle", stdout=self.stdout)
         call_command("demo_logins", url=options["url"], stdout=self.stdout)
