@@ -364,7 +364,11 @@ class ScheduleChange(models.Model):
     weekly_contribution_pence = models.BigIntegerField()
     reason = models.TextField()
     source = models.CharField(
-        max_length=60, blank=True, help_text="What made the change (e.g. agreement:12), once per source"
+        max_length=60,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="What made the change (e.g. agreement:12), once per source",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
@@ -416,7 +420,9 @@ class ScheduledPayment(models.Model):
     pay_on = models.DateField()
     amount_pence = models.BigIntegerField()
     description = models.CharField(max_length=200)
-    source = models.CharField(max_length=60, blank=True, help_text="What asked for it (e.g. agreement:12), once")
+    source = models.CharField(
+        max_length=60, blank=True, default="", db_default="", help_text="What asked for it (e.g. agreement:12), once"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -628,7 +634,7 @@ class Payment(models.Model):
     budget_pence = models.BigIntegerField(default=0)
     regular_pence = models.BigIntegerField(default=0)
     adjustment_pence = models.BigIntegerField(default=0)
-    recovery_pence = models.BigIntegerField(default=0)
+    recovery_pence = models.BigIntegerField(default=0, db_default=0)  # bulk SQL may leave it out
     amount_pence = models.BigIntegerField()
     contribution_due_pence = models.BigIntegerField(default=0)
     contribution_adjustment_pence = models.BigIntegerField(default=0)
