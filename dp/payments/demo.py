@@ -17,8 +17,9 @@ with the engine's own set-based SQL; the ledger's deferred trigger checks every 
   held back for a run (a suspended card) and paid in the next. Suspended cases stopped being paid;
   closed cases ended with the advance recovered.
 - Contributions: most paid in full a few days after each payment; about 15% of payers fell behind.
-- Now: a run for the next payment date waiting for approval (with exceptions), a change of bank details
-  waiting for a second person, and a suspended card.
+- Now: a run for the next payment date waiting for approval (with exceptions, and two payments reduced to
+  recover money an audit found unspent), a change of bank details waiting for a second person, and a
+  suspended card.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ from dp.payments.models import (
     PaymentRunException,
     PaymentSchedule,
     Recovery,
+    RecoveryDeduction,
     ScheduleAdjustment,
     joined_bank_details,
 )
@@ -638,6 +640,25 @@ def step_payments_now(ctx: Any) -> None:
             requested_at=ctx.moment(today),
         )
         del change
+    # Money being recovered by paying less (an audit found money not spent on care): raised in the ledger,
+    # then taken off the next payments an instalment at a time (the run below takes the first).
+    for number, schedule in enumerate(cards[-2:], start=1):
+        total = 60000 if number == 1 else 25000
+        journal_post(
+            draft=L.build_recovery_raised(person=schedule.person_id, amount_pence=total),
+            posted_on=today,
+            source=f"demo-recovery:{number}",
+            idempotency_key=f"demo-recovery:{number}",
+        )
+        RecoveryDeduction.objects.create(
+            schedule=schedule,
+            total_pence=total,
+            instalment_pence=20000,
+            reason="Money not spent on care in the last 12 weeks, found at the annual audit",
+            source=f"demo-recovery:{number}",
+            created_by=ctx.staff.get("auditor"),
+            created_at=ctx.moment(today),
+        )
     holidays = bank_holidays()
     upcoming = next(d for d in _cycle_dates(ctx) if previous_working_day(d, holidays) > today)
     run = PaymentRun.objects.create(
