@@ -6,6 +6,7 @@ app_name = "audits"
 
 urlpatterns = [
     path("findings/", views.finding_list, name="finding_list"),
+    path("findings/run-checks/", views.sweep_run, name="sweep_run"),
     path("findings/<int:finding_id>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:finding_id>/dismiss/", views.finding_dismiss, name="finding_dismiss"),
     path("findings/<int:finding_id>/open-audit/", views.finding_open_audit, name="finding_open_audit"),

@@ -188,7 +188,13 @@ def finding_list(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "audits/finding_list.html",
-        {"form": form, "page": page, "breadcrumbs": _crumbs(), "filtered": bool(code or status)},
+        {
+            "form": form,
+            "page": page,
+            "breadcrumbs": _crumbs(),
+            "filtered": bool(code or status),
+            "can_write": request.user.has_role(*WRITE),
+        },
     )
 
 
@@ -262,6 +268,42 @@ def finding_open_audit(request: StaffRequest, finding_id: int) -> HttpResponse:
         ],
         warning="" if finding.status == FindingStatus.OPEN else "Only an open finding can start an audit.",
         cancel_url=reverse("audits:finding_detail", args=[finding.pk]),
+    )
+
+
+@staff_view(*WRITE)
+def sweep_run(request: StaffRequest) -> HttpResponse:
+    """Run the automated checks now (they also run nightly from `manage.py monitoring_sweep`)."""
+    from django.db import transaction
+
+    from dp.audits.tasks import monitoring_sweep_task
+
+    today = clock.today()
+    try:
+        selectors.monitoring_thresholds(today)
+        missing = ""
+    except PolicyMissing as exc:
+        missing = f"{exc.message}. An administrator sets the thresholds on the council settings page."
+
+    def act(d: dict[str, Any]) -> HttpResponse:
+        transaction.on_commit(lambda: monitoring_sweep_task.enqueue(today.isoformat()))
+        messages.success(request, "The checks are running. New findings appear in this list when they finish")
+        return redirect("audits:finding_list")
+
+    return _form_page(
+        request,
+        f.ConfirmForm(_posted(request)),
+        act,
+        title="Run the checks now",
+        caption="Findings",
+        breadcrumbs=_crumbs(("Findings", reverse("audits:finding_list"))),
+        button="Run the checks",
+        intro=[
+            "Every check runs over every direct payment account's statements for the last year, in the background. "
+            "Only new findings are added: a finding already raised or dismissed is not raised again.",
+        ],
+        warning=missing,
+        cancel_url=reverse("audits:finding_list"),
     )
 
 

@@ -114,3 +114,36 @@ def proposed_recovery(schedule: PaymentSchedule, *, by: Any, overpaid_contributi
         overpaid_contribution_pence=overpaid_contribution_pence,
         reasons=["£45.00 was spent at a betting shop, which the direct payment agreement does not allow."],
     )
+
+
+#: Monitoring thresholds for tests (the council's policy values).
+THRESHOLDS = {
+    "monitoring_prohibited_gambling": True,
+    "monitoring_prohibited_alcohol": True,
+    "monitoring_prohibited_tobacco": True,
+    "monitoring_prohibited_adult_services": True,
+    "monitoring_prohibited_cash_equivalent": False,
+    "monitoring_cash_policy": "limited",
+    "monitoring_cash_limit_pence": 10000,
+    "monitoring_cash_period_days": 28,
+    "monitoring_cash_receipt_days": 14,
+    "monitoring_contribution_arrears_weeks": 4,
+    "monitoring_no_spend_weeks": 8,
+    "monitoring_line_overspend_percent": 10,
+    "monitoring_duplicate_payment_days": 3,
+    "surplus_allowed_weeks": 8,
+}
+
+
+def spend(account, days_ago: int, pence: int, merchant: str, **kwargs):  # type: ignore[no-untyped-def]
+    """A statement line `days_ago` days before today (money out when `pence` is negative)."""
+    from dp.monitoring.tests.factories import TransactionFactory
+
+    kwargs.setdefault("statement_import", spend.imported)  # type: ignore[attr-defined]
+    return TransactionFactory(
+        account=account,
+        posted_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        amount_pence=pence,
+        merchant=merchant,
+        **kwargs,
+    )

@@ -19,6 +19,7 @@ APPROVE = {Role.AUDITOR, Role.TEAM_MANAGER}
 EXPECTED: dict[str, Any] = {
     "audits:finding_list": VIEW,
     "audits:finding_detail": VIEW,
+    "audits:sweep_run": WRITE,
     "audits:finding_dismiss": WRITE,
     "audits:finding_open_audit": WRITE,
     "audits:audit_list": VIEW,

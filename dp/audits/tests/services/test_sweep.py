@@ -14,82 +14,14 @@ from dp.audits import services
 from dp.audits.constants import FindingStatus
 from dp.audits.models import Finding
 from dp.audits.sweep import WINDOW_DAYS, _transaction, evaluate_range
+from dp.audits.tests.factories import spend
 from dp.core.errors import PolicyMissing
-from dp.councils.models import PolicyValue
 from dp.monitoring.domain.rules import AccountFacts, evaluate_all
-from dp.monitoring.tests.factories import StatementImportFactory, TransactionFactory
+from dp.monitoring.tests.factories import StatementImportFactory
 from dp.payments.models import Payment
 from dp.payments.tests.factories import calculated_run
 
 pytestmark = pytest.mark.django_db
-
-THRESHOLDS = {
-    "monitoring_prohibited_gambling": True,
-    "monitoring_prohibited_alcohol": True,
-    "monitoring_prohibited_tobacco": True,
-    "monitoring_prohibited_adult_services": True,
-    "monitoring_prohibited_cash_equivalent": False,
-    "monitoring_cash_policy": "limited",
-    "monitoring_cash_limit_pence": 10000,
-    "monitoring_cash_period_days": 28,
-    "monitoring_cash_receipt_days": 14,
-    "monitoring_contribution_arrears_weeks": 4,
-    "monitoring_no_spend_weeks": 8,
-    "monitoring_line_overspend_percent": 10,
-    "monitoring_duplicate_payment_days": 3,
-    "surplus_allowed_weeks": 8,
-}
-
-
-@pytest.fixture
-def thresholds(policies):  # type: ignore[no-untyped-def]
-    PolicyValue.objects.bulk_create(
-        [
-            PolicyValue(
-                council=policies,
-                key=key,
-                value=value,
-                effective_from=dt.date(2020, 1, 1),
-                set_at=timezone.now(),
-                reason="Test policy",
-            )
-            for key, value in THRESHOLDS.items()
-        ]
-    )
-    from dp.audits.selectors import monitoring_thresholds
-
-    return monitoring_thresholds(timezone.localdate())
-
-
-def spend(account, days_ago: int, pence: int, merchant: str, **kwargs):  # type: ignore[no-untyped-def]
-    kwargs.setdefault("statement_import", spend.imported)  # type: ignore[attr-defined]
-    return TransactionFactory(
-        account=account,
-        posted_on=timezone.localdate() - dt.timedelta(days=days_ago),
-        amount_pence=pence,
-        merchant=merchant,
-        **kwargs,
-    )
-
-
-@pytest.fixture
-def busy_account(schedule):  # type: ignore[no-untyped-def]
-    """A year of ordinary spending with some of everything the rules look for."""
-    spend.imported = StatementImportFactory()  # type: ignore[attr-defined]
-    account = schedule.account
-    known = {"status": "plan_line", "category": "personal_assistant", "payee_ref": "plan-payee:1"}
-    for week in range(2, 50):
-        spend(account, week * 7, -12000, "Jo Bloggs wages", merchant_category_code="", **known)
-    spend(account, 30, -4500, "Lucky Bet", category="gambling", merchant_category_code="7995")
-    spend(account, 100, -2000, "The Red Lion", category="alcohol", merchant_category_code="5813")
-    for days_ago in (40, 45, 50):
-        spend(account, days_ago, -5000, "ATM", status="cash", category="cash_withdrawal", merchant_category_code="6011")
-    spend(account, 20, -7500, "A N Other", merchant_category_code="")
-    spend(account, 60, -3300, "Mobility Shop", category="equipment", status="plan_line", merchant_category_code="5047")
-    spend(account, 61, -3300, "Mobility Shop", category="equipment", status="plan_line", merchant_category_code="5047")
-    spend(account, 10, -150, "Bank charge", category="bank_charges", merchant_category_code="")
-    spend(account, 5, 100000, "Council payment", status="money_in", category="money_in", balance_pence=900000)
-    return account
 
 
 def full_facts(account, schedule, thresholds) -> AccountFacts:  # type: ignore[no-untyped-def]

@@ -131,3 +131,21 @@ class TestRecoveryPages:
             f"RECOUP,{schedule.account.card_account_reference},4500,GBP,{recovery.approved_on.isoformat()},"
             f"RECOUP-{recovery.reference}\r\n"
         )
+
+
+class TestRunTheChecks:
+    def test_without_thresholds_the_page_says_so(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        client.force_login(auditor)
+        page = client.get(reverse("audits:sweep_run")).content.decode()
+        assert "council settings page" in page
+
+    def test_runs_in_the_background(
+        self, client, busy_account, thresholds, auditor, django_capture_on_commit_callbacks
+    ) -> None:  # type: ignore[no-untyped-def]
+        from dp.audits.models import Finding
+
+        client.force_login(auditor)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("audits:sweep_run"))
+        assert response.url == reverse("audits:finding_list")
+        assert Finding.objects.filter(code="DP-PROHIBITED-SPEND").exists()
