@@ -183,7 +183,11 @@ class Transaction(models.Model):
                 name="transaction_unexplained",
             ),
             models.Index(fields=["statement_import"], name="transaction_import"),
-            models.Index(fields=["plan_line", "posted_on"], name="transaction_plan_line"),
+            models.Index(
+                fields=["plan_line", "posted_on"],
+                condition=Q(plan_line__isnull=False),
+                name="transaction_plan_line_on",
+            ),
         ]
 
     def __str__(self) -> str:
