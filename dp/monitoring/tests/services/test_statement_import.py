@@ -106,6 +106,19 @@ class TestEachFormatImports:
             accounts.card.pk
         }
 
+    def test_progress_goes_to_the_same_database_on_its_own_connection(self, accounts, staff):
+        from django.db import connection
+
+        from dp.monitoring.importer import ProgressWriter
+
+        writer = ProgressWriter(0)
+        try:
+            with writer._connection.cursor() as cursor:
+                cursor.execute("SELECT current_database()")
+                assert cursor.fetchone()[0] == connection.settings_dict["NAME"]
+        finally:
+            writer.close()
+
     def test_progress_is_written_while_it_runs(self, accounts, staff):
         imp = import_file(accounts, staff["payments_officer"], "card_csv", card_csv(may_txns(3)), progress=True)
         assert imp.status == ImportStatus.DONE
