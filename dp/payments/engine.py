@@ -36,7 +36,7 @@ import functools
 import os
 import pickle
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, cast
 
@@ -481,8 +481,7 @@ def send_run(
                 run.chunk_size = chunk_size or DEFAULT_CHUNK_SIZE
                 run.save(update_fields=["chunk_size"])
             size = run.chunk_size
-        bounds = chunk_bounds(run_id, size)
-        chunk_totals = _chunk_totals(run_id, size)
+        bounds, chunk_totals = _chunks_with_totals(run_id, size)
         total_steps = len(bounds) + 1
         progress(f"Sending {run.reference}: {run.payment_count} payments in {len(bounds)} chunks")
         today = clock.today()
@@ -536,23 +535,29 @@ def send_run(
         _unlock_session(SEND_LOCK, run_id)
 
 
-def _chunk_totals(run_id: int, size: int) -> dict[int, dict[Any, int]]:
-    """What each chunk (numbered from 1, as `chunk_bounds` cuts them) sends through each channel."""
+def _chunks_with_totals(run_id: int, size: int) -> tuple[list[tuple[int, int]], dict[int, dict[Any, int]]]:
+    """The chunks as `chunk_bounds` cuts them, and what each (numbered from 1) sends through each channel: one
+    pass over the run's payments."""
+    bounds: list[tuple[int, int]] = []
     totals: dict[int, dict[Any, int]] = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT chunk, channel, sum(amount_pence) FROM (
-                SELECT (row_number() OVER (ORDER BY id) - 1) / %s + 1 AS chunk, channel, amount_pence
-                  FROM payments_payment WHERE run_id = %s AND NOT cancelled) AS t
-             WHERE amount_pence > 0
-             GROUP BY chunk, channel
+            SELECT chunk, min(id), max(id),
+                   coalesce(sum(amount_pence) FILTER (WHERE channel = 'bank'), 0),
+                   coalesce(sum(amount_pence) FILTER (WHERE channel = 'card_provider'), 0)
+              FROM (SELECT id, channel, amount_pence, (row_number() OVER (ORDER BY id) - 1) / %s + 1 AS chunk
+                      FROM payments_payment WHERE run_id = %s AND NOT cancelled) AS t
+             GROUP BY chunk ORDER BY chunk
             """,
             [size, run_id],
         )
-        for chunk, channel, total in cursor.fetchall():
-            totals[int(chunk)][channel] = int(total)
-    return totals
+        for chunk, lo, hi, bank, card in cursor.fetchall():
+            bounds.append((int(lo), int(hi)))
+            for channel, total in ((Channel.BANK, int(bank)), (Channel.CARD_PROVIDER, int(card))):
+                if total:
+                    totals[int(chunk)][channel.value] = total
+    return bounds, totals
 
 
 @dataclass
@@ -561,14 +566,17 @@ class _Payee:
     lines: list[documents.RemittanceLine]
 
 
-def _payment_rows(run: PaymentRun) -> Iterable[tuple]:
+def _payment_rows(run: PaymentRun) -> list[tuple]:
+    """Every payment of the run with money to send, in id order, with what the files need: one query for the
+    Bacs file, the card-load files and the remittance advices."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT p.id, p.kind, p.channel, p.amount_pence, p.adjustment_pence, p.period_start_on, p.period_end_on,
                    sp.description, a.id, a.kind,
                    a.provider, a.card_account_reference, coalesce(h.given_name || ' ' || h.family_name, ''),
-                   pe.given_name || ' ' || pe.family_name, a.money_manager_id, a.client_reference, p.recovery_pence
+                   pe.given_name || ' ' || pe.family_name, a.money_manager_id, a.client_reference, p.recovery_pence,
+                   a.account_name, a.bank_details
               FROM payments_payment p
               JOIN payments_directpaymentaccount a ON a.id = p.account_id
               JOIN people_person pe ON pe.id = a.person_id  -- an account is always the recipient's own
@@ -579,8 +587,7 @@ def _payment_rows(run: PaymentRun) -> Iterable[tuple]:
             """,
             [run.pk],
         )
-        rows = cursor.fetchall()  # one call: iterating the cursor row by row costs seconds at this size
-    yield from rows
+        return cursor.fetchall()  # one call: iterating the cursor row by row costs seconds at this size
 
 
 @functools.lru_cache(maxsize=4096)
@@ -653,22 +660,14 @@ def _in_child(build: Callable[[], str]) -> Callable[[], str]:
     return result
 
 
-def _bank_items(run: PaymentRun, managers: dict[int, MoneyManager]) -> list[_BankItem]:
-    """The run's Bacs credits, in payment order: a person's bank account (details still encrypted) or the
-    money manager's account."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT p.id, p.amount_pence, a.kind, a.account_name, a.bank_details, a.money_manager_id
-              FROM payments_payment p JOIN payments_directpaymentaccount a ON a.id = p.account_id
-             WHERE p.run_id = %s AND NOT p.cancelled AND p.amount_pence > 0 AND p.channel = 'bank'
-             ORDER BY p.id
-            """,
-            [run.pk],
-        )
-        rows = cursor.fetchall()
+def _bank_items(rows: list[tuple], managers: dict[int, MoneyManager]) -> list[_BankItem]:
+    """The run's Bacs credits, in payment order (`rows` from `_payment_rows`): a person's bank account (details
+    still encrypted) or the money manager's account."""
     items = []
-    for pid, amount, kind, account_name, bank_details, manager_id in rows:
+    for row in rows:
+        if row[2] != Channel.BANK:
+            continue
+        pid, amount, kind, manager_id, account_name, bank_details = row[0], row[3], row[9], row[14], row[17], row[18]
         if kind == AccountKind.MANAGED:
             manager = managers[manager_id]
             items.append(
@@ -691,7 +690,8 @@ def write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
     managers = {m.pk: m for m in MoneyManager.objects.all()}
     now = clock.now()
     day = run.pay_on.strftime("%Y%m%d")
-    bank_items = _bank_items(run, managers)
+    rows = _payment_rows(run)
+    bank_items = _bank_items(rows, managers)
     bacs_result: Callable[[], str] | None = None
     if bank_items:
         originator = bacs_originator_get()
@@ -720,9 +720,9 @@ def write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
     recovery_reasons = _recovery_reasons(run)
     loads: dict[str, list[card_load.CardLoad]] = defaultdict(list)
     payees: dict[tuple[str, int], _Payee] = {}
-    for row in _payment_rows(run):
+    for row in rows:
         pid, kind, channel, amount, adjustment, start, end, item, account_id, account_kind = row[:10]
-        provider, card_reference, holder_name, person_name, manager_id, client_reference, recovery = row[10:]
+        provider, card_reference, holder_name, person_name, manager_id, client_reference, recovery = row[10:17]
         reference = payment_reference(pid)
         payee_key: tuple[str, int] = ("account", account_id)
         payee_name = holder_name or person_name
