@@ -6,6 +6,7 @@ an audit event, and enqueues background work on commit.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import logging
@@ -96,6 +97,11 @@ def statement_import_create(
         raise ValidationFailed("Select the provider whose column layout the file uses", field="mapping")
     if statement_format != StatementFormatChoice.MAPPED_CSV:
         mapping = None
+    if encoding.strip():
+        try:
+            codecs.lookup(encoding.strip())
+        except LookupError:
+            raise ValidationFailed(f"{encoding.strip()!r} is not a known text encoding", field="encoding") from None
     name = (getattr(file, "name", "") or "statement").rsplit("/", 1)[-1][:255]
     sha256, size = _hash_file(file)  # type: ignore[arg-type]
     if size == 0:
@@ -254,7 +260,7 @@ def statement_import_run(
         return StatementImport.objects.get(pk=import_id)
     except ValidationFailed as exc:
         return _mark_failed(import_id, message=exc.message, line=getattr(exc, "line", None), field=exc.field or "")
-    except UnicodeError as exc:
+    except (UnicodeError, LookupError) as exc:
         return _mark_failed(import_id, message=f"The file could not be read as text: {exc}", line=None, field="")
     except Exception:
         logger.exception("Statement import %s failed", import_id)
