@@ -215,6 +215,29 @@ def build(accounts: int, rows: int) -> None:
     print(f"built {accounts} accounts and their transactions in {time.monotonic() - started:.1f} s")
 
 
+RECONCILIATIONS_SQL = """
+INSERT INTO monitoring_statementreconciliation (statement_import_id, account_id, balance_on, statement_balance_pence,
+    ledger_balance_pence, difference_pence)
+SELECT %(import)s, a.id, %(as_of)s::date - 1, b.balance, b.balance, 0
+  FROM payments_directpaymentaccount a
+ CROSS JOIN LATERAL (SELECT CASE WHEN (a.id - (SELECT min(id) FROM payments_directpaymentaccount)) %% 33 = 5
+                                 THEN 2000000 ELSE 100000 + (a.id %% 997) * 10 END AS balance) b
+"""
+
+
+def reconciliations() -> None:
+    """The latest statement's balance for each account (what an import records), where the surplus check reads it."""
+    from django.db import connection, transaction
+
+    from dp.monitoring.models import StatementImport, StatementReconciliation
+
+    if StatementReconciliation.objects.exists():
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(RECONCILIATIONS_SQL, {"import": StatementImport.objects.get().pk, "as_of": AS_OF})
+        cursor.execute("ANALYZE monitoring_statementreconciliation")
+
+
 FLOOR_SQL = """
 SELECT count(*), sum(n) FROM (
     SELECT account_id, count(*) AS n, sum(amount_pence), max(posted_on)
@@ -228,10 +251,10 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=250_000)
     parser.add_argument("--transactions", type=int, default=10_000_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--chunks", type=int, default=1, help="Account ranges per worker")
     args = parser.parse_args()
     setup_django()
     build(args.accounts, args.transactions)
+    reconciliations()
 
     from django.db import connection
 
@@ -252,7 +275,7 @@ def main() -> None:
 
     thresholds = monitoring_thresholds(AS_OF)
     started = time.perf_counter()
-    result = run_sweep(as_of=AS_OF, thresholds=thresholds, workers=args.workers, chunks=args.chunks)
+    result = run_sweep(as_of=AS_OF, thresholds=thresholds, workers=args.workers)
     seconds = time.perf_counter() - started
     print(
         f"sweep: {result.accounts} accounts, {result.evaluated} looked at closely, {result.raised} findings "

@@ -26,7 +26,6 @@ Work is split by account id into ranges; `workers > 1` runs ranges in that many 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,104 +35,124 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from dp.audits.models import Finding
 from dp.core.money import round_to_pence
 from dp.monitoring.domain.categorise import SpendCategory
 from dp.monitoring.domain.rules import (
+    RULES,
     AccountFacts,
     AccountTransaction,
     ContributionDue,
     PlanLineFacts,
+    Rule,
     Thresholds,
     evaluate_all,
 )
 from dp.monitoring.domain.rules import Finding as RuleFinding
 
+#: Every rule but NoSpend, for accounts with recent spending (where it cannot fire).
+RULES_BUT_NO_SPEND: dict[str, Rule] = {code: rule for code, rule in RULES.items() if code != "DP-NO-SPEND"}
+
 #: The monitoring window: the year before the day monitored (52 weeks).
 WINDOW_DAYS = 364
-EPOCH = dt.date(2000, 1, 1)
 
 CASH = "(t.amount_pence < 0 AND (t.status = 'cash' OR t.category = 'cash_withdrawal'))"
 UNKNOWN = (
     "(t.amount_pence < 0 AND t.payee_ref = '' AND t.category = '' AND t.plan_line_id IS NULL "
     "AND t.merchant_category_code = '' AND t.status = 'unexplained')"
 )
-IN_RANGE = "t.account_id >= %(lo)s AND t.account_id < %(hi)s AND t.posted_on >= %(start)s AND t.posted_on < %(end)s"
+# Accounts in [lo, hi) whose id hashes to `part` of `parts`: ranges for tests, parts for workers (a statement file
+# interleaves accounts, so each worker scanning the table for its own share beats ranges of ids).
+PART = "{col} >= %(lo)s AND {col} < %(hi)s AND (hashint8({col})::bigint + 2147483648) %% %(parts)s = %(part)s"
+IN_WINDOW = PART.format(col="t.account_id") + " AND t.posted_on >= %(start)s AND t.posted_on < %(end)s"
+COLUMNS = """t.id, t.account_id, t.posted_on, t.amount_pence, t.merchant, t.description, t.merchant_category_code,
+       t.category, t.status, t.plan_line_id, t.payee_ref"""
+RECEIPT = f"""CASE WHEN {CASH} THEN EXISTS (SELECT 1 FROM monitoring_receipt r WHERE r.transaction_id = t.id)
+            ELSE false END"""
 
-ACCOUNTS_SQL = """
+# The schedule in force for each account, with its amounts on the day monitored.
+ACCOUNTS_SQL = f"""
 SELECT DISTINCT ON (s.account_id) s.account_id, s.person_id, s.id, s.basis, c.weekly_budget_pence,
        c.weekly_contribution_pence
   FROM payments_paymentschedule s
-  JOIN LATERAL (SELECT weekly_budget_pence, weekly_contribution_pence FROM payments_schedulechange c
-                 WHERE c.schedule_id = s.id AND c.effective_on <= %(as_of)s
-                 ORDER BY c.effective_on DESC LIMIT 1) c ON true
- WHERE s.status <> 'ended' AND s.account_id >= %(lo)s AND s.account_id < %(hi)s
+  JOIN (SELECT DISTINCT ON (schedule_id) schedule_id, weekly_budget_pence, weekly_contribution_pence
+          FROM payments_schedulechange WHERE effective_on <= %(as_of)s
+         ORDER BY schedule_id, effective_on DESC) c ON c.schedule_id = s.id
+ WHERE s.status <> 'ended' AND {PART.format(col="s.account_id")}
  ORDER BY s.account_id, s.start_on DESC, s.id DESC
 """
 
-# Per schedule: the first payment, the contribution fallen due so far, and the contribution received.
-MONEY_SQL = """
-SELECT s.id,
-       (SELECT min(p.pay_on) FROM payments_payment p
-         WHERE p.schedule_id = s.id AND NOT p.cancelled AND p.amount_pence > 0 AND p.pay_on <= %(as_of)s),
-       (SELECT coalesce(sum(p.contribution_due_pence), 0) FROM payments_payment p
-         WHERE p.schedule_id = s.id AND NOT p.cancelled AND p.pay_on <= %(as_of)s),
-       (SELECT coalesce(sum(r.amount_pence), 0) FROM payments_contributionreceipt r
-         WHERE r.schedule_id = s.id AND r.received_on <= %(as_of)s)
-  FROM payments_paymentschedule s
- WHERE s.status <> 'ended' AND s.account_id >= %(lo)s AND s.account_id < %(hi)s
+# Per schedule: the first payment, the contribution fallen due so far.
+PAYMENTS_SQL = f"""
+SELECT p.schedule_id, min(p.pay_on) FILTER (WHERE p.amount_pence > 0), sum(p.contribution_due_pence)
+  FROM payments_payment p
+ WHERE NOT p.cancelled AND p.pay_on <= %(as_of)s AND {PART.format(col="p.account_id")}
+ GROUP BY p.schedule_id
+"""
+RECEIVED_SQL = """
+SELECT r.schedule_id, sum(r.amount_pence) FROM payments_contributionreceipt r
+ WHERE r.received_on <= %(as_of)s AND r.schedule_id = ANY(%(schedules)s) GROUP BY r.schedule_id
 """
 
-# One pass over the window. Counts are exact for the rules that look at every matching row; the last
-# spending and the latest balance come from max(ARRAY[...]) (lexicographic: latest day, then highest id).
-AGGREGATE_SQL = f"""
-SELECT t.account_id,
-       max(ARRAY[(t.posted_on - DATE '2000-01-01')::bigint, t.id])
-           FILTER (WHERE t.amount_pence < 0 AND t.category <> 'bank_charges') AS last_spend,
-       max(ARRAY[(t.posted_on - DATE '2000-01-01')::bigint, t.id, t.balance_pence])
-           FILTER (WHERE t.balance_pence IS NOT NULL) AS last_balance,
-       count(*) FILTER (WHERE t.amount_pence < 0 AND t.category = ANY(%(prohibited)s)) AS prohibited,
-       count(*) FILTER (WHERE {CASH}) AS cash,
-       count(*) FILTER (WHERE {CASH} AND t.posted_on < %(receipt_before)s
-                         AND NOT EXISTS (SELECT 1 FROM monitoring_receipt r WHERE r.transaction_id = t.id))
-           AS cash_no_receipt,
-       count(*) FILTER (WHERE {UNKNOWN}) AS unknown
+# The balance from each account's latest statement on or before the day (StatementReconciliation).
+BALANCE_SQL = f"""
+SELECT DISTINCT ON (r.account_id) r.account_id, r.balance_on, r.statement_balance_pence
+  FROM monitoring_statementreconciliation r
+ WHERE r.balance_on <= %(as_of)s AND {PART.format(col="r.account_id")}
+ ORDER BY r.account_id, r.balance_on DESC, r.id DESC
+"""
+
+# Every row the prohibited, cash, cash-receipt and unknown-payee rules can use: one pass over the window, a cheap
+# filter, few rows out. Every matching row is returned, so those rules see all they would see.
+EVIDENCE_SQL = f"""
+SELECT {COLUMNS}, {RECEIPT}
   FROM monitoring_transaction t
- WHERE {IN_RANGE}
- GROUP BY t.account_id
+ WHERE {IN_WINDOW} AND ((t.amount_pence < 0 AND t.category = ANY(%(prohibited)s)) OR {CASH} OR {UNKNOWN})
 """
 
 LINES_SQL = f"""
 SELECT t.account_id, t.plan_line_id, -sum(t.amount_pence), l.weekly_cost_pence, l.one_off_cost_pence,
        l.description, l.category
   FROM monitoring_transaction t JOIN plans_planline l ON l.id = t.plan_line_id
- WHERE {IN_RANGE} AND t.amount_pence < 0 AND t.plan_line_id IS NOT NULL
+ WHERE {IN_WINDOW} AND t.amount_pence < 0 AND t.plan_line_id IS NOT NULL
  GROUP BY t.account_id, t.plan_line_id, l.weekly_cost_pence, l.one_off_cost_pence, l.description, l.category
+"""
+
+LINE_ROWS_SQL = f"""
+SELECT {COLUMNS}, false FROM monitoring_transaction t
+ WHERE t.plan_line_id = ANY(%(lines)s) AND t.posted_on >= %(start)s AND t.posted_on < %(end)s
 """
 
 # Possible duplicates: spending (not cash) with the same account and amount as a neighbour within the
 # council's days. Both rows of every pair the rule can find are returned, and a row between two rows of a
 # pair is always returned too (it is within the days of one of them), so the rule sees the same pairs.
 DUPLICATES_SQL = f"""
-SELECT id FROM (
-    SELECT t.id, t.posted_on,
-           lag(t.posted_on) OVER w AS prev_on, lead(t.posted_on) OVER w AS next_on
-      FROM monitoring_transaction t
-     WHERE {IN_RANGE} AND t.amount_pence < 0 AND NOT (t.status = 'cash' OR t.category = 'cash_withdrawal')
-    WINDOW w AS (PARTITION BY t.account_id, t.amount_pence ORDER BY t.posted_on, t.id)
-) x
-WHERE x.posted_on - x.prev_on <= %(days)s OR x.next_on - x.posted_on <= %(days)s
+SELECT {COLUMNS}, false FROM monitoring_transaction t
+ WHERE t.id IN (
+    SELECT x.id FROM (
+        SELECT t.id, t.posted_on, lag(t.posted_on) OVER w AS prev_on, lead(t.posted_on) OVER w AS next_on
+          FROM monitoring_transaction t
+         WHERE {IN_WINDOW} AND t.amount_pence < 0 AND NOT (t.status = 'cash' OR t.category = 'cash_withdrawal')
+        WINDOW w AS (PARTITION BY t.account_id, t.amount_pence ORDER BY t.posted_on, t.id)
+    ) x
+    WHERE x.posted_on - x.prev_on <= %(days)s OR x.next_on - x.posted_on <= %(days)s)
 """
 
-ROWS_SQL = f"""
-SELECT t.id, t.account_id, t.posted_on, t.amount_pence, t.merchant, t.description, t.merchant_category_code,
-       t.category, t.status, t.plan_line_id, t.payee_ref,
-       CASE WHEN {CASH} THEN EXISTS (SELECT 1 FROM monitoring_receipt r WHERE r.transaction_id = t.id)
-            ELSE false END
-  FROM monitoring_transaction t
- WHERE t.account_id = ANY(%(accounts)s) AND t.posted_on >= %(start)s AND t.posted_on < %(end)s
-   AND ((t.amount_pence < 0 AND t.category = ANY(%(prohibited)s)) OR {CASH} OR {UNKNOWN}
-        OR t.plan_line_id = ANY(%(lines)s) OR t.id = ANY(%(ids)s))
+# Accounts (of those given) with spending in the last `no_spend_weeks`: an index probe each.
+SPENT_RECENTLY_SQL = """
+SELECT a.id FROM unnest(%(accounts)s::bigint[]) AS a(id)
+ WHERE EXISTS (SELECT 1 FROM monitoring_transaction t
+                WHERE t.account_id = a.id AND t.posted_on > %(cut)s AND t.posted_on < %(end)s
+                  AND t.amount_pence < 0 AND t.category <> 'bank_charges')
+"""
+
+# Each given account's last spending in the window (NoSpend's evidence).
+LAST_SPEND_SQL = f"""
+SELECT x.* FROM unnest(%(accounts)s::bigint[]) AS a(id)
+ CROSS JOIN LATERAL (
+    SELECT {COLUMNS}, {RECEIPT} FROM monitoring_transaction t
+     WHERE t.account_id = a.id AND t.posted_on >= %(start)s AND t.posted_on < %(end)s
+       AND t.amount_pence < 0 AND t.category <> 'bank_charges'
+     ORDER BY t.posted_on DESC, t.id DESC LIMIT 1) x
 """
 
 
@@ -161,15 +180,10 @@ class _Account:
     first_payment_on: dt.date | None = None
     contribution_due_pence: int = 0
     contribution_received_pence: int = 0
-    last_spend: tuple[int, int] | None = None
     balance: tuple[dt.date, int] | None = None
     lines: list[PlanLineFacts] = field(default_factory=list)
     overspent_lines: list[int] = field(default_factory=list)
     flagged: bool = False
-
-
-def _day(n: int) -> dt.date:
-    return EPOCH + dt.timedelta(days=n)
 
 
 def _planned(line: PlanLineFacts, days: int) -> int:
@@ -210,107 +224,123 @@ def _contributions(cursor: Any, schedule_id: int, received: int, as_of: dt.date)
     return tuple(items)
 
 
-def evaluate_range(*, as_of: dt.date, thresholds: Thresholds, lo: int, hi: int) -> tuple[list[Finding], SweepResult]:
-    """The findings for accounts with ids in [lo, hi). Reads only."""
+MAX_ID = 2**62
+
+
+def evaluate_range(
+    *, as_of: dt.date, thresholds: Thresholds, lo: int = 0, hi: int = MAX_ID, part: int = 0, parts: int = 1
+) -> tuple[list[NewFinding], SweepResult]:
+    """The findings for accounts with ids in [lo, hi) that are `part` modulo `parts`. Reads only."""
     start = as_of - dt.timedelta(days=WINDOW_DAYS)
     end = as_of + dt.timedelta(days=1)
     params: dict[str, Any] = {
         "lo": lo,
         "hi": hi,
+        "part": part,
+        "parts": parts,
         "as_of": as_of,
         "start": start,
         "end": end,
         "prohibited": sorted(str(c) for c in thresholds.prohibited_categories),
-        "receipt_before": as_of - dt.timedelta(days=thresholds.cash_receipt_days),
         "days": thresholds.duplicate_payment_days,
     }
+    receipt_before = as_of - dt.timedelta(days=thresholds.cash_receipt_days)
     result = SweepResult()
     accounts: dict[int, _Account] = {}
-    with connection.cursor() as cursor:
+    rows: dict[int, dict[int, AccountTransaction]] = {}
+
+    def keep(row: Sequence[Any]) -> AccountTransaction | None:
+        if row[1] not in accounts:
+            return None
+        transaction_ = _transaction(row[:12])
+        rows.setdefault(row[1], {})[row[0]] = transaction_
+        return transaction_
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")  # the duplicates' sort, in memory
         cursor.execute(ACCOUNTS_SQL, params)
         for account_id, person_id, schedule_id, basis, budget, contribution in cursor.fetchall():
             contribution = min(contribution, budget)
             weekly = budget if basis == "gross" else max(0, budget - contribution)
             accounts[account_id] = _Account(account_id, person_id, schedule_id, weekly, contribution)
         by_schedule = {a.schedule_id: a for a in accounts.values()}
-        cursor.execute(MONEY_SQL, params)
-        for schedule_id, first, due, received in cursor.fetchall():
-            account = by_schedule.get(schedule_id)
-            if account is not None:
-                account.first_payment_on = first
-                account.contribution_due_pence = int(due)
-                account.contribution_received_pence = int(received)
-        cursor.execute(AGGREGATE_SQL, params)
-        for account_id, last_spend, last_balance, prohibited, cash, cash_no_receipt, unknown in cursor.fetchall():
-            account = accounts.get(account_id)
-            if account is None:
+        cursor.execute(PAYMENTS_SQL, params)
+        for schedule_id, first, due in cursor.fetchall():
+            if schedule_id in by_schedule:
+                by_schedule[schedule_id].first_payment_on = first
+                by_schedule[schedule_id].contribution_due_pence = int(due or 0)
+        cursor.execute(RECEIVED_SQL, {**params, "schedules": list(by_schedule)})
+        for schedule_id, received in cursor.fetchall():
+            by_schedule[schedule_id].contribution_received_pence = int(received or 0)
+        cursor.execute(BALANCE_SQL, params)
+        for account_id, balance_on, balance in cursor.fetchall():
+            if account_id in accounts:
+                accounts[account_id].balance = (balance_on, balance)
+
+        # Rows the prohibited, cash and unknown-payee rules use (all of them); they flag their accounts.
+        cursor.execute(EVIDENCE_SQL, params)
+        for row in cursor.fetchall():
+            t = keep(row)
+            if t is None:
                 continue
-            if last_spend:
-                account.last_spend = (int(last_spend[0]), int(last_spend[1]))
-            if last_balance:
-                account.balance = (_day(int(last_balance[0])), int(last_balance[2]))
-            cash_matters = cash and (thresholds.cash.mode != "allowed" or cash_no_receipt)
-            if prohibited or cash_matters or unknown:
-                account.flagged = True
+            if t.is_cash and thresholds.cash.mode == "allowed" and (t.has_receipt or t.posted_on >= receipt_before):
+                continue  # cash the rules have nothing to say about (still kept as the account's cash)
+            accounts[row[1]].flagged = True
+
+        # Plan lines spent over their planned amount (and every row of those lines).
         days = (end - start).days
         cursor.execute(LINES_SQL, params)
+        overspent: list[int] = []
         for account_id, line_id, spent, weekly, one_off, description, category in cursor.fetchall():
-            account = accounts.get(account_id)
-            if account is None:
+            if account_id not in accounts:
                 continue
             line = PlanLineFacts(
                 id=str(line_id), label=description, category=category, weekly_pence=weekly, one_off_pence=one_off
             )
-            account.lines.append(line)
-            planned = _planned(line, days)
-            if spent > planned * (100 + thresholds.line_overspend_percent) / 100:
-                account.overspent_lines.append(line_id)
-                account.flagged = True
+            accounts[account_id].lines.append(line)
+            if spent > _planned(line, days) * (100 + thresholds.line_overspend_percent) / 100:
+                overspent.append(line_id)
+                accounts[account_id].flagged = True
+        if overspent:
+            cursor.execute(LINE_ROWS_SQL, {**params, "lines": overspent})
+            for row in cursor.fetchall():
+                keep(row)
+
         cursor.execute(DUPLICATES_SQL, params)
-        duplicate_ids = [row[0] for row in cursor.fetchall()]
-        if duplicate_ids:
-            cursor.execute("SELECT DISTINCT account_id FROM monitoring_transaction WHERE id = ANY(%s)", [duplicate_ids])
-            for (account_id,) in cursor.fetchall():
-                if account_id in accounts:
-                    accounts[account_id].flagged = True
-        # Scalars: surplus, contribution arrears, no spending.
+        for row in cursor.fetchall():
+            if keep(row) is not None:
+                accounts[row[1]].flagged = True
+
+        # Surplus and contribution arrears from the figures.
         for account in accounts.values():
-            if account.flagged:
-                continue
-            if account.balance is not None and thresholds.surplus is not None:
-                allowed = thresholds.surplus.allowed_weeks * account.weekly_payment_pence
-                if account.balance[1] > allowed:
-                    account.flagged = True
-                    continue
+            surplus = thresholds.surplus
+            if account.balance is not None and surplus is not None:
+                account.flagged |= account.balance[1] > surplus.allowed_weeks * account.weekly_payment_pence
             arrears = account.contribution_due_pence - account.contribution_received_pence
             if account.weekly_contribution_pence > 0 and arrears > (
                 thresholds.contribution_arrears_weeks * account.weekly_contribution_pence
             ):
                 account.flagged = True
-                continue
-            if account.first_payment_on is not None:
-                since = _day(account.last_spend[0]) if account.last_spend else max(account.first_payment_on, start)
-                if (as_of - since).days >= thresholds.no_spend_weeks * 7:
-                    account.flagged = True
+        # No spending: an index probe per paid account for spending after the cut-off. Where there is some, NoSpend
+        # cannot fire and is left out; where there is none, the account is looked at with its last spending.
+        paid = [a.account_id for a in accounts.values() if a.first_payment_on and a.first_payment_on <= as_of]
+        recent: set[int] = set()
+        if paid:
+            cut = as_of - dt.timedelta(weeks=thresholds.no_spend_weeks)
+            cursor.execute(SPENT_RECENTLY_SQL, {**params, "accounts": paid, "cut": cut})
+            recent = {row[0] for row in cursor.fetchall()}
+            idle = [account_id for account_id in paid if account_id not in recent]
+            for account_id in idle:
+                accounts[account_id].flagged = True
+            if idle:
+                cursor.execute(LAST_SPEND_SQL, {**params, "accounts": idle})
+                for row in cursor.fetchall():
+                    keep(row)
+
         flagged = [a for a in accounts.values() if a.flagged]
         result.accounts = len(accounts)
         result.evaluated = len(flagged)
-        rows: dict[int, list[AccountTransaction]] = {a.account_id: [] for a in flagged}
-        if flagged:
-            extra = duplicate_ids + [a.last_spend[1] for a in flagged if a.last_spend]
-            cursor.execute(
-                ROWS_SQL,
-                {
-                    **params,
-                    "accounts": [a.account_id for a in flagged],
-                    "lines": [line for a in flagged for line in a.overspent_lines],
-                    "ids": extra,
-                },
-            )
-            for row in cursor.fetchall():
-                if row[1] in rows:
-                    rows[row[1]].append(_transaction(row))
-        findings: list[Finding] = []
+        findings: list[NewFinding] = []
         now = timezone.now()
         for account in flagged:
             arrears = account.contribution_due_pence - account.contribution_received_pence
@@ -330,21 +360,42 @@ def evaluate_range(*, as_of: dt.date, thresholds: Thresholds, lo: int, hi: int) 
                 balance_on=balance_on,
                 weekly_payment_pence=account.weekly_payment_pence,
                 first_payment_on=account.first_payment_on,
-                transactions=tuple(sorted(rows[account.account_id], key=lambda t: (t.posted_on, int(t.id)))),
+                transactions=tuple(
+                    sorted(rows.get(account.account_id, {}).values(), key=lambda t: (t.posted_on, int(t.id)))
+                ),
                 plan_lines=tuple(account.lines),
                 overpaid_contribution_pence=max(0, -arrears),
                 weekly_contribution_pence=account.weekly_contribution_pence,
                 contributions=contributions,
             )
-            evaluation = evaluate_all(facts, thresholds)
+            evaluation = evaluate_all(
+                facts, thresholds, rules=RULES_BUT_NO_SPEND if account.account_id in recent else RULES
+            )
             for skipped in evaluation.skipped:
                 result.skipped[skipped.code] = skipped.reason
             findings.extend(_finding_row(f, account, as_of=as_of, now=now) for f in evaluation.findings)
     return findings, result
 
 
-def _finding_row(finding: RuleFinding, account: _Account, *, as_of: dt.date, now: dt.datetime) -> Finding:
-    return Finding(
+@dataclass(frozen=True)
+class NewFinding:
+    """A finding to insert (a plain row: building model instances for tens of thousands is slow)."""
+
+    code: str
+    title: str
+    severity: str
+    explanation: str
+    evidence: list[dict[str, Any]]
+    evidence_key: str
+    amount_pence: int | None
+    account_id: int
+    person_id: int
+    raised_on: dt.date
+    raised_at: dt.datetime
+
+
+def _finding_row(finding: RuleFinding, account: _Account, *, as_of: dt.date, now: dt.datetime) -> NewFinding:
+    return NewFinding(
         code=finding.code,
         title=finding.title,
         severity=finding.severity,
@@ -380,7 +431,7 @@ SELECT code, title, severity, explanation, evidence, evidence_key, amount_pence,
 """
 
 
-def persist(findings: Sequence[Finding], *, batch: int = 5000) -> int:
+def persist(findings: Sequence[NewFinding], *, batch: int = 5000) -> int:
     """Insert new findings; the same (account, evidence key) is never inserted twice (ON CONFLICT DO NOTHING).
     Returns how many were new."""
     from psycopg.types.json import Jsonb
@@ -409,8 +460,8 @@ def persist(findings: Sequence[Finding], *, batch: int = 5000) -> int:
     return added
 
 
-def sweep_range(as_of: dt.date, thresholds: Thresholds, lo: int, hi: int) -> SweepResult:
-    findings, result = evaluate_range(as_of=as_of, thresholds=thresholds, lo=lo, hi=hi)
+def sweep_part(as_of: dt.date, thresholds: Thresholds, part: int, parts: int) -> SweepResult:
+    findings, result = evaluate_range(as_of=as_of, thresholds=thresholds, part=part, parts=parts)
     result.raised = persist(findings)
     return result
 
@@ -418,37 +469,21 @@ def sweep_range(as_of: dt.date, thresholds: Thresholds, lo: int, hi: int) -> Swe
 def _worker(args: tuple[dt.date, Thresholds, int, int]) -> SweepResult:
     connections.close_all()  # a fresh connection in the child process
     try:
-        return sweep_range(*args)
+        return sweep_part(*args)
     finally:
         connections.close_all()
 
 
-def account_ranges(parts: int) -> list[tuple[int, int]]:
-    """[lo, hi) ranges of account ids with about the same number of running schedules in each."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT min(account_id), max(account_id), percentile_disc(%s) WITHIN GROUP (ORDER BY account_id) "
-            "FROM payments_paymentschedule WHERE status <> 'ended' AND account_id IS NOT NULL",
-            [[i / parts for i in range(1, parts)] or [0.5]],
-        )
-        low, high, cuts = cursor.fetchone()
-    if low is None:
-        return []
-    bounds = [low, *sorted(set(cuts))[: parts - 1], high + 1] if parts > 1 else [low, high + 1]
-    return [(a, b) for a, b in itertools.pairwise(bounds) if a < b]
-
-
-def run_sweep(*, as_of: dt.date, thresholds: Thresholds, workers: int = 1, chunks: int = 1) -> SweepResult:
-    """Every rule over every account with a running direct payment; new findings written."""
-    ranges = account_ranges(max(workers * chunks, 1))
+def run_sweep(*, as_of: dt.date, thresholds: Thresholds, workers: int = 1) -> SweepResult:
+    """Every rule over every account with a running direct payment; new findings written. With `workers` > 1,
+    that many processes each take the accounts whose id is theirs modulo `workers`."""
     total = SweepResult()
     if workers <= 1:
-        for lo, hi in ranges:
-            total.add(sweep_range(as_of, thresholds, lo, hi))
+        total.add(sweep_part(as_of, thresholds, 0, 1))
         return total
     connections.close_all()
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        for part in pool.imap_unordered(_worker, [(as_of, thresholds, lo, hi) for lo, hi in ranges]):
+        for part in pool.imap_unordered(_worker, [(as_of, thresholds, k, workers) for k in range(workers)]):
             total.add(part)
     return total

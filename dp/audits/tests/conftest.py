@@ -57,6 +57,7 @@ def thresholds(policies):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def busy_account(schedule):  # type: ignore[no-untyped-def]
     """A year of ordinary spending with some of everything the rules look for."""
+    from dp.monitoring.models import StatementReconciliation
     from dp.monitoring.tests.factories import StatementImportFactory
 
     spend.imported = StatementImportFactory()  # type: ignore[attr-defined]
@@ -73,4 +74,12 @@ def busy_account(schedule):  # type: ignore[no-untyped-def]
     spend(account, 61, -3300, "Mobility Shop", category="equipment", status="plan_line", merchant_category_code="5047")
     spend(account, 10, -150, "Bank charge", category="bank_charges", merchant_category_code="")
     spend(account, 5, 100000, "Council payment", status="money_in", category="money_in", balance_pence=900000)
+    StatementReconciliation.objects.create(
+        statement_import=spend.imported,  # type: ignore[attr-defined]
+        account=account,
+        balance_on=timezone.localdate() - dt.timedelta(days=5),
+        statement_balance_pence=900000,
+        ledger_balance_pence=900000,
+        difference_pence=0,
+    )
     return account
