@@ -93,3 +93,28 @@ class TestWorkflow:
         assert "Safeguarding concern" in note.text
         assert audit.reference in note.text
         assert audit.steps.last().evidence["case_note"] == note.pk
+
+
+class TestTheSchedule:
+    def test_first_check_after_the_first_payment_then_opened_from_the_schedule(self, schedule, auditor, staff) -> None:  # type: ignore[no-untyped-def]
+        import datetime as dt
+
+        import time_machine
+
+        from dp.audits.selectors import audit_schedule
+        from dp.payments.tests.factories import BacsOriginatorFactory, calculated_run
+
+        BacsOriginatorFactory()
+        before = dt.datetime.combine(schedule.start_on - dt.timedelta(days=3), dt.time(10), tzinfo=dt.UTC)
+        with time_machine.travel(before, tick=False):
+            calculated_run(created_by=staff["payments_officer"], pay_on=schedule.start_on)
+        (due,) = audit_schedule(today=timezone.localdate())
+        assert due.due.due_on == schedule.start_on + dt.timedelta(weeks=12)
+        assert due.due.tier == Tier.LIGHT_TOUCH
+        finding_on(schedule)
+        (due,) = audit_schedule(today=timezone.localdate())
+        assert due.due.tier == Tier.FULL  # a high-severity finding is open
+        audit = services.audit_open_from_schedule(actor=auditor, schedule=schedule)
+        assert audit.source == AuditSource.SCHEDULE
+        assert audit.tier == Tier.FULL
+        assert Finding.objects.get().audit == audit

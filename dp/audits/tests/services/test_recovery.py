@@ -170,3 +170,43 @@ class TestReview:
                 allowed_weeks=8,
                 reasons=["Surplus"],
             )
+
+
+class TestSurplusProposal:
+    def test_figures_refund_first(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        from dp.audits.tests.factories import received_audit
+
+        audit = received_audit(schedule, by=auditor)
+        recovery = services.recovery_propose_surplus(
+            actor=auditor,
+            audit=audit,
+            balance_pence=500000,
+            weekly_payment_pence=25000,
+            allowed_weeks=8,
+            commitments=[("March wages not yet paid", 50000)],
+            overpaid_contribution_pence=10000,
+            reasons=["£5,000.00 in the account is more than the 8 weeks of payments the council allows."],
+        )
+        assert (recovery.amount_pence, recovery.refund_to_person_pence, recovery.recoverable_pence) == (
+            250000,
+            10000,
+            240000,
+        )
+        assert recovery.ground == "surplus"
+        assert recovery.inputs["commitments"] == [{"label": "March wages not yet paid", "amount_pence": 50000}]
+
+    def test_no_surplus_is_refused(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        from dp.audits.tests.factories import received_audit
+
+        audit = received_audit(schedule, by=auditor)
+        with pytest.raises(ValidationFailed, match="no surplus"):
+            services.recovery_propose_surplus(
+                actor=auditor,
+                audit=audit,
+                balance_pence=100000,
+                weekly_payment_pence=25000,
+                allowed_weeks=8,
+                reasons=["Surplus"],
+            )
+        audit.refresh_from_db()
+        assert audit.status == AuditStatus.INFORMATION_RECEIVED  # nothing written
