@@ -11,7 +11,7 @@ class AuditsConfig(AppConfig):
 
     def ready(self) -> None:
         from dp.audit_log.models import register_event_types
-        from dp.audits import policy  # noqa: F401  (registers the policy parameters)
+        from dp.audits import panels, policy  # noqa: F401  (registers the policy parameters and the case panel)
         from dp.audits.constants import AuditEventType
 
         register_event_types(AuditEventType)

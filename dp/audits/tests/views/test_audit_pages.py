@@ -150,3 +150,19 @@ class TestRunTheChecks:
             response = client.post(reverse("audits:sweep_run"))
         assert response.url == reverse("audits:finding_list")
         assert Finding.objects.filter(code="DP-PROHIBITED-SPEND").exists()
+
+
+class TestCasePanel:
+    def test_the_case_page_lists_findings_and_audits(self, client, schedule, auditor, staff) -> None:  # type: ignore[no-untyped-def]
+        audit = opened_audit(schedule, by=auditor)
+        other = finding_on(schedule, ref="transaction:later", code="DP-UNKNOWN-PAYEE", severity="medium")
+        client.force_login(auditor)
+        page = client.get(reverse("cases:case_detail", args=[schedule.case_id])).content.decode()
+        assert "Findings and audits" in page
+        assert f"Audit {audit.reference}" in page
+        assert other.reference in page
+        client.force_login(staff["payments_officer"])
+        assert (
+            "Findings and audits"
+            not in client.get(reverse("cases:case_detail", args=[schedule.case_id])).content.decode()
+        )
