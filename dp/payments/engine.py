@@ -36,7 +36,7 @@ import functools
 import os
 import pickle
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, cast
 
@@ -566,17 +566,14 @@ class _Payee:
     lines: list[documents.RemittanceLine]
 
 
-def _payment_rows(run: PaymentRun) -> list[tuple]:
-    """Every payment of the run with money to send, in id order, with what the files need: one query for the
-    Bacs file, the card-load files and the remittance advices."""
+def _payment_rows(run: PaymentRun) -> Iterable[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT p.id, p.kind, p.channel, p.amount_pence, p.adjustment_pence, p.period_start_on, p.period_end_on,
                    sp.description, a.id, a.kind,
                    a.provider, a.card_account_reference, coalesce(h.given_name || ' ' || h.family_name, ''),
-                   pe.given_name || ' ' || pe.family_name, a.money_manager_id, a.client_reference, p.recovery_pence,
-                   a.account_name, a.bank_details
+                   pe.given_name || ' ' || pe.family_name, a.money_manager_id, a.client_reference, p.recovery_pence
               FROM payments_payment p
               JOIN payments_directpaymentaccount a ON a.id = p.account_id
               JOIN people_person pe ON pe.id = a.person_id  -- an account is always the recipient's own
@@ -587,7 +584,8 @@ def _payment_rows(run: PaymentRun) -> list[tuple]:
             """,
             [run.pk],
         )
-        return cursor.fetchall()  # one call: iterating the cursor row by row costs seconds at this size
+        rows = cursor.fetchall()  # one call: iterating the cursor row by row costs seconds at this size
+    yield from rows
 
 
 @functools.lru_cache(maxsize=4096)
@@ -660,14 +658,22 @@ def _in_child(build: Callable[[], str]) -> Callable[[], str]:
     return result
 
 
-def _bank_items(rows: list[tuple], managers: dict[int, MoneyManager]) -> list[_BankItem]:
-    """The run's Bacs credits, in payment order (`rows` from `_payment_rows`): a person's bank account (details
-    still encrypted) or the money manager's account."""
+def _bank_items(run: PaymentRun, managers: dict[int, MoneyManager]) -> list[_BankItem]:
+    """The run's Bacs credits, in payment order: a person's bank account (details still encrypted) or the
+    money manager's account."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT p.id, p.amount_pence, a.kind, a.account_name, a.bank_details, a.money_manager_id
+              FROM payments_payment p JOIN payments_directpaymentaccount a ON a.id = p.account_id
+             WHERE p.run_id = %s AND NOT p.cancelled AND p.amount_pence > 0 AND p.channel = 'bank'
+             ORDER BY p.id
+            """,
+            [run.pk],
+        )
+        rows = cursor.fetchall()
     items = []
-    for row in rows:
-        if row[2] != Channel.BANK:
-            continue
-        pid, amount, kind, manager_id, account_name, bank_details = row[0], row[3], row[9], row[14], row[17], row[18]
+    for pid, amount, kind, account_name, bank_details, manager_id in rows:
         if kind == AccountKind.MANAGED:
             manager = managers[manager_id]
             items.append(
@@ -690,8 +696,7 @@ def write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
     managers = {m.pk: m for m in MoneyManager.objects.all()}
     now = clock.now()
     day = run.pay_on.strftime("%Y%m%d")
-    rows = _payment_rows(run)
-    bank_items = _bank_items(rows, managers)
+    bank_items = _bank_items(run, managers)
     bacs_result: Callable[[], str] | None = None
     if bank_items:
         originator = bacs_originator_get()
@@ -720,9 +725,9 @@ def write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
     recovery_reasons = _recovery_reasons(run)
     loads: dict[str, list[card_load.CardLoad]] = defaultdict(list)
     payees: dict[tuple[str, int], _Payee] = {}
-    for row in rows:
+    for row in _payment_rows(run):
         pid, kind, channel, amount, adjustment, start, end, item, account_id, account_kind = row[:10]
-        provider, card_reference, holder_name, person_name, manager_id, client_reference, recovery = row[10:17]
+        provider, card_reference, holder_name, person_name, manager_id, client_reference, recovery = row[10:]
         reference = payment_reference(pid)
         payee_key: tuple[str, int] = ("account", account_id)
         payee_name = holder_name or person_name
