@@ -579,6 +579,19 @@ def financial_assessment_complete(
         },
     )
     _move_case(actor, case, move_case_to, FINANCIAL_NEXT_STATUSES)
+    if previous is not None:
+        # A reassessment of someone whose direct payment is running: their payments follow the new
+        # contribution from its date (a first assessment reaches the payments through the agreement).
+        from dp.payments.services import schedule_contribution_from
+
+        schedule_contribution_from(
+            actor=actor,
+            case_id=case.pk,
+            effective_on=assessment.effective_from,
+            weekly_contribution_pence=assessment.weekly_contribution_pence,
+            source=f"financial-assessment:{assessment.pk}",
+            reason=f"Financial reassessment completed on {clock.today():%d %B %Y}",
+        )
     return assessment
 
 

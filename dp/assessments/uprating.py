@@ -493,6 +493,7 @@ def uprating_batch_apply(*, batch_id: int) -> UpratingBatch:
             written, after = _apply_chunk(batch, figures, policy, upratings, after=after)
         if not written:
             break
+    _payments_follow(batch)
     with transaction.atomic():
         batch = UpratingBatch.objects.select_for_update().get(pk=batch_id)
         batch.status = UpratingStatus.APPLIED
@@ -507,6 +508,41 @@ def uprating_batch_apply(*, batch_id: int) -> UpratingBatch:
             after={"status": batch.status, "applied": batch.applied},
         )
     return batch
+
+
+def _payments_follow(batch: UpratingBatch, *, chunk: int = 200) -> None:
+    """The running direct payments of people whose contribution the batch changed take the new
+    contribution from the target date (`payments.services.schedule_contribution_from`), in small
+    transactions; safe to retry (once per schedule and batch)."""
+    from dp.payments.models import PaymentSchedule
+    from dp.payments.services import schedule_contribution_from
+
+    after = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT i.id, fa.case_id, i.new_weekly_contribution_pence FROM {_table(UpratingItem)} i"
+                f" JOIN {_table(FinancialAssessment)} fa ON fa.id = i.assessment_id"
+                " WHERE i.batch_id = %(batch)s AND i.error = '' AND i.id > %(after)s"
+                " AND i.new_weekly_contribution_pence <> i.old_weekly_contribution_pence"
+                f" AND EXISTS (SELECT 1 FROM {_table(PaymentSchedule)} s WHERE s.case_id = fa.case_id"
+                " AND s.status <> 'ended') ORDER BY i.id LIMIT %(limit)s",
+                {"batch": batch.pk, "after": after, "limit": chunk},
+            )
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        with transaction.atomic():
+            for _, case_id, contribution in rows:
+                schedule_contribution_from(
+                    actor=batch.approved_by,
+                    case_id=case_id,
+                    effective_on=batch.target_on,
+                    weekly_contribution_pence=contribution,
+                    source=f"uprating:{batch.pk}",
+                    reason=f"Annual uprating {batch.reference} to the {batch.rates_year} figures",
+                )
+        after = rows[-1][0]
 
 
 def _apply_chunk(

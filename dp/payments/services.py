@@ -855,6 +855,35 @@ def _schedule_for_new_agreement(
     return schedule
 
 
+@transaction.atomic
+def schedule_contribution_from(
+    *, actor: Any, case_id: int, effective_on: dt.date, weekly_contribution_pence: int, source: str, reason: str
+) -> bool:
+    """A new assessed contribution from a date (a financial reassessment, or the annual uprating) for the
+    case's running direct payment, if it has one: the weekly budget in force then stays, and periods
+    already paid are adjusted in the next run (`schedule_change_amounts`). Idempotent per `source`
+    ("financial-assessment:<id>", "uprating:<batch>"). Returns whether the payments changed."""
+    schedule = PaymentSchedule.objects.filter(case_id=case_id).exclude(status=ScheduleStatus.ENDED).first()
+    if schedule is None:
+        return False
+    schedule = _lock_schedule(schedule)
+    if schedule.changes.filter(source=source).exists():
+        return False
+    in_force = selectors.schedule_terms(schedule).change_in_force_on(max(effective_on, schedule.start_on))
+    if in_force.weekly_contribution_pence == weekly_contribution_pence:
+        return False
+    _schedule_terms_from(
+        actor=actor,
+        schedule=schedule,
+        source=source,
+        reason=reason,
+        weekly_budget_pence=in_force.weekly_budget_pence,
+        weekly_contribution_pence=weekly_contribution_pence,
+        effective_on=effective_on,
+    )
+    return True
+
+
 def _schedule_terms_from(
     *,
     actor: Any,
