@@ -207,3 +207,9 @@ DP_SENTRY_DSN = env_optional("SENTRY_DSN")
 # from SECRET_KEY (and SECRET_KEY_FALLBACKS) with these salts: keep both secret and stable, and when
 # rotating put the new salt first and keep the old one after it. Required in production.
 SALT_KEY = env_list("DP_FIELD_ENCRYPTION_SALT", ["demo-only-field-encryption-salt-change-me"])
+
+# Receipts and invoices uploaded against direct payment spending: the virus-scanner hook (a dotted path to
+# a class with the `dp.monitoring.scanning.ReceiptScanner` interface; the local one checks type and size) and
+# the largest file accepted.
+MONITORING_RECEIPT_SCANNER = env_str("DP_RECEIPT_SCANNER", "dp.monitoring.scanning.LocalScanner")
+MONITORING_RECEIPT_MAX_BYTES = env_int("DP_RECEIPT_MAX_BYTES", 10 * 1024 * 1024)
