@@ -118,10 +118,17 @@ def _facts_for(
     )
 
 
-def audit_schedule(*, today: dt.date, schedules: QuerySet[PaymentSchedule] | None = None) -> list[DueAudit]:
-    """The next audit of every running direct payment, soonest first (PolicyMissing when not set)."""
+def audit_schedule(
+    *, today: dt.date, schedules: QuerySet[PaymentSchedule] | None = None, user: User | None = None
+) -> list[DueAudit]:
+    """The next audit of every running direct payment, soonest first (PolicyMissing when not set).
+
+    With `user`, only the people that user may open (the list names them; restricted people stay hidden).
+    """
     rules = audit_policy(today)
     qs = schedules if schedules is not None else PaymentSchedule.objects.exclude(status=ScheduleStatus.ENDED)
+    if user is not None:
+        qs = qs.filter(person__in=people_visible_to(user))
     qs = qs.select_related("person", "case", "account")
     items = list(qs)
     ids = [s.pk for s in items]

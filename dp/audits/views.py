@@ -314,7 +314,7 @@ def sweep_run(request: StaffRequest) -> HttpResponse:
 def audit_due(request: StaffRequest) -> HttpResponse:
     today = clock.today()
     try:
-        due = selectors.audit_schedule(today=today)
+        due = selectors.audit_schedule(today=today, user=request.user)
         missing = ""
     except PolicyMissing as exc:
         due, missing = [], exc.message

@@ -166,3 +166,23 @@ class TestCasePanel:
             "Findings and audits"
             not in client.get(reverse("cases:case_detail", args=[schedule.case_id])).content.decode()
         )
+
+
+class TestAuditsDue:
+    def test_a_restricted_person_is_listed_only_for_those_who_may_open_them(  # type: ignore[no-untyped-def]
+        self, client, schedule, auditor, manager, staff
+    ) -> None:
+        """The schedule of audits due names people, so it is scoped like every other list (people_visible_to)."""
+        from dp.payments.tests.factories import BacsOriginatorFactory, calculated_run
+
+        BacsOriginatorFactory()
+        before = dt.datetime.combine(schedule.start_on - dt.timedelta(days=3), dt.time(10), tzinfo=dt.UTC)
+        with time_machine.travel(before, tick=False):
+            calculated_run(created_by=staff["payments_officer"], pay_on=schedule.start_on)
+        schedule.person.is_restricted = True
+        schedule.person.save(update_fields=["is_restricted"])
+        name = schedule.person.full_name
+        client.force_login(auditor)
+        assert name not in client.get(reverse("audits:audit_due")).content.decode()
+        client.force_login(manager)
+        assert name in client.get(reverse("audits:audit_due")).content.decode()
