@@ -298,6 +298,20 @@ def audit_record_received(*, actor: User, audit: AuditCase, received_on: dt.date
     return audit
 
 
+def _refuse_closing_in_review_period(audit: AuditCase, *, today: dt.date) -> None:
+    """A decided recovery's audit stays open while the person may still ask for a review: closing it would take
+    that right away (a review can only be asked for on a decided, not a closed, audit)."""
+    decided_on = AuditRecovery.objects.filter(audit=audit).values_list("decided_on", flat=True).first()
+    if decided_on is None:
+        return
+    last_day = decided_on + dt.timedelta(days=selectors.review_days(decided_on))
+    if today <= last_day:
+        raise TransitionNotAllowed(
+            f"The person can ask for a review until {format_date(last_day)}; the audit can be closed after that.",
+            field="outcome",
+        )
+
+
 @transaction.atomic
 def audit_record_outcome(*, actor: User, audit: AuditCase, outcome: str, notes: str) -> AuditCase:
     """No action, advice and support, suspension (payments suspended now), ending, or a safeguarding concern
@@ -307,6 +321,8 @@ def audit_record_outcome(*, actor: User, audit: AuditCase, outcome: str, notes: 
         raise ValidationFailed("Choose an outcome", field="outcome")
     audit = _lock(audit)
     today = clock.today()
+    if outcome == AuditStatus.CLOSED and audit.status == AuditStatus.RECOVERY_DECIDED:
+        _refuse_closing_in_review_period(audit, today=today)
     evidence: dict[str, Any] = {"notes": notes}
     if outcome == AuditStatus.SUSPENSION and audit.schedule_id:
         from dp.payments.services import schedule_suspend

@@ -159,6 +159,28 @@ class TestReview:
         ):
             services.recovery_review_request(actor=auditor, recovery=recovery, requested_on=late, reason="Late")
 
+    def test_the_audit_cannot_be_closed_while_the_person_can_still_ask_for_a_review(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        """Closing straight after the decision would take away the person's right to ask for a review."""
+        recovery = proposed_recovery(schedule, by=auditor)
+        with _after_response_period(recovery):
+            recovery = services.recovery_decide(actor=auditor, recovery=recovery, method=Method.INVOICE, reasons="x")
+            with pytest.raises(TransitionNotAllowed, match="can ask for a review until"):
+                services.audit_record_outcome(
+                    actor=auditor, audit=recovery.audit, outcome=AuditStatus.CLOSED, notes="Done"
+                )
+        last_day = recovery.decided_on + dt.timedelta(days=28)
+        with (
+            time_machine.travel(dt.datetime.combine(last_day, dt.time(12), tzinfo=dt.UTC), tick=False),
+            pytest.raises(TransitionNotAllowed),
+        ):
+            services.audit_record_outcome(actor=auditor, audit=recovery.audit, outcome=AuditStatus.CLOSED, notes="Done")
+        after = last_day + dt.timedelta(days=1)
+        with time_machine.travel(dt.datetime.combine(after, dt.time(12), tzinfo=dt.UTC), tick=False):
+            audit = services.audit_record_outcome(
+                actor=auditor, audit=recovery.audit, outcome=AuditStatus.CLOSED, notes="No review asked for"
+            )
+        assert audit.status == AuditStatus.CLOSED
+
     def test_a_second_proposal_on_the_same_audit_is_refused(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
         recovery = proposed_recovery(schedule, by=auditor)
         with pytest.raises((ValidationFailed, TransitionNotAllowed)):
