@@ -754,6 +754,8 @@ def recovery_review_request(
     today = clock.today()
     if requested_on > today:
         raise ValidationFailed("The date cannot be in the future", field="requested_on")
+    if recovery.decided_on is not None and requested_on < recovery.decided_on:
+        raise ValidationFailed("The date cannot be before the recovery was decided", field="requested_on")
     _move(
         audit,
         AuditStatus.REVIEW_REQUESTED,

@@ -181,6 +181,18 @@ class TestReview:
             )
         assert audit.status == AuditStatus.CLOSED
 
+    def test_a_review_cannot_be_asked_for_before_the_decision(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        recovery = proposed_recovery(schedule, by=auditor)
+        with _after_response_period(recovery):
+            recovery = services.recovery_decide(actor=auditor, recovery=recovery, method=Method.INVOICE, reasons="x")
+            with pytest.raises(ValidationFailed, match="before the recovery was decided"):
+                services.recovery_review_request(
+                    actor=auditor,
+                    recovery=recovery,
+                    requested_on=recovery.decided_on - dt.timedelta(days=1),
+                    reason="Backdated",
+                )
+
     def test_a_second_proposal_on_the_same_audit_is_refused(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
         recovery = proposed_recovery(schedule, by=auditor)
         with pytest.raises((ValidationFailed, TransitionNotAllowed)):
