@@ -460,3 +460,35 @@ def test_a_refusal_in_the_child_process_is_raised_here(setup, staff, monkeypatch
     monkeypatch.setattr(engine, "PARALLEL_BACS_FROM", 1)
     with pytest.raises(BacsFileError, match="Enter a name"):
         engine.write_files(run, today=TODAY)
+
+
+def test_the_files_are_built_with_the_cyclic_collector_paused_and_it_is_restored(setup, staff, monkeypatch):
+    """The collector is off while the rows are formatted, and back on afterwards, even after a refusal."""
+    import gc
+
+    from dp.payments import engine
+
+    s = schedule(staff)
+    s.account = BankAccountFactory(person=s.person)
+    s.save()
+    run = make_run(setup[0])
+    seen: list[bool] = []
+    real_rows = engine._payment_rows
+
+    def rows(run):
+        seen.append(gc.isenabled())
+        return real_rows(run)
+
+    monkeypatch.setattr(engine, "_payment_rows", rows)
+    assert gc.isenabled()
+    engine.write_files(run, today=TODAY)
+    assert seen == [False]
+    assert gc.isenabled()
+
+    def refuse(run):
+        raise ValidationFailed("refused")
+
+    monkeypatch.setattr(engine, "_payment_rows", refuse)
+    with pytest.raises(ValidationFailed):
+        engine.write_files(run, today=TODAY)
+    assert gc.isenabled()
