@@ -718,6 +718,11 @@ def recovery_settle(*, actor: User, recovery: AuditRecovery, received_on: dt.dat
         raise TransitionNotAllowed("The decision was overturned on review.")
     if received_on > today:
         raise ValidationFailed("The date received cannot be in the future", field="received_on")
+    if recovery.approved_on is not None and received_on < recovery.approved_on:
+        raise ValidationFailed(
+            f"The date received cannot be before the recovery was approved on {format_date(recovery.approved_on)}",
+            field="received_on",
+        )
     if recovery.received_journal_id:
         return recovery
     recovery.received_journal = journal_post(

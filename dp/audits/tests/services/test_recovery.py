@@ -104,6 +104,18 @@ class TestApprovalPostsExactlyOnce:
         assert Journal.objects.filter(source=f"audit-recovery:{recovery.pk}").count() == 3
         assert _balance(f"person:{person}:recoveries_due") == 0
 
+    def test_money_cannot_be_received_before_the_recovery_was_approved(self, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
+        """The received journal would be dated before the recovery it settles was raised."""
+        recovery = proposed_recovery(schedule, by=auditor)
+        with _after_response_period(recovery):
+            recovery = services.recovery_decide(actor=auditor, recovery=recovery, method=Method.INVOICE, reasons="x")
+            recovery = services.recovery_approve(actor=manager, recovery=recovery)
+            with pytest.raises(ValidationFailed, match="before the recovery was approved"):
+                services.recovery_settle(
+                    actor=manager, recovery=recovery, received_on=recovery.approved_on - dt.timedelta(days=1)
+                )
+        assert not Journal.objects.filter(idempotency_key=f"audit-recovery:{recovery.pk}:received").exists()
+
     def test_card_recoup(self, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
         recovery = proposed_recovery(schedule, by=auditor)
         with _after_response_period(recovery):
