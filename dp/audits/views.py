@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from dp.audits import forms as f
 from dp.audits import selectors, services
@@ -441,7 +442,10 @@ def audit_letter_pdf(request: StaffRequest, audit_id: int) -> HttpResponse:
             "audit": audit,
             "addressee": audit.person,
             "case": audit.case,
-            "today": audit.steps.filter(to_status=AuditStatus.INFORMATION_REQUESTED).last().occurred_at.date(),  # type: ignore[union-attr]
+            # The day in the UK the records were asked for (occurred_at is stored in UTC).
+            "today": timezone.localdate(
+                audit.steps.filter(to_status=AuditStatus.INFORMATION_REQUESTED).last().occurred_at  # type: ignore[union-attr]
+            ),
             "letter_title": "We are checking how your direct payment is used",
         },
     )

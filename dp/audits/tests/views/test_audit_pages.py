@@ -67,6 +67,21 @@ class TestAuditPages:
         audit.refresh_from_db()
         assert audit.status == AuditStatus.INFORMATION_RECEIVED
 
+    def test_the_letter_is_dated_the_day_in_the_uk_it_was_asked_for(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        """Half past midnight on 1 July in London is still 30 June in UTC: the letter says 1 July."""
+        import io
+
+        from pypdf import PdfReader
+
+        audit = opened_audit(schedule, by=auditor)
+        late = dt.datetime(2027, 6, 30, 23, 30, tzinfo=dt.UTC)
+        with time_machine.travel(late, tick=False):
+            client.force_login(auditor)
+            client.post(reverse("audits:audit_request_information", args=[audit.pk]), {"requested": "Statements"})
+            pdf = client.get(reverse("audits:audit_letter_pdf", args=[audit.pk]))
+        text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
+        assert "1 July 2027 · Our reference" in text
+
     def test_the_audit_page_shows_findings_and_steps(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
         audit = opened_audit(schedule, by=auditor)
         client.force_login(auditor)
