@@ -159,34 +159,63 @@ def normalise_load(load: CardLoad, *, field: str = "load") -> CardLoad:
     )
 
 
+# A name written as it is: printable ASCII with no comma or double quote (so CSV leaves it unquoted), no
+# space at either end (nothing to trim), not starting with a formula character, at most MAX_NAME_LENGTH.
+_PLAIN_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '",')
+_PLAIN_FIRST = "".join(ch for ch in _PLAIN_CHARS if ch not in _FORMULA_START)
+_PLAIN_NAME = re.compile(
+    f"[{re.escape(_PLAIN_FIRST)}]"
+    f"(?:[ {re.escape(_PLAIN_CHARS)}]{{0,{MAX_NAME_LENGTH - 2}}}[{re.escape(_PLAIN_CHARS)}])?\\Z"
+)
+
+
 def write_card_load_file(loads: Sequence[CardLoad]) -> str:
-    """The CSV for `loads`, with header and trailer (see the module docstring)."""
+    """The CSV for `loads`, with header and trailer (see the module docstring).
+
+    Every load is checked as `normalise_load` checks it, and the first refusal is raised in the order
+    `normalise_load` would raise it (loads in order, then a reference used twice). A run writes a line
+    per card payment, so the usual line (references and amount valid, a plain name) is written directly;
+    any other goes through `normalise_load` and the csv module. The result is the same text either way
+    (tested against the previous writer, which normalised every load first and wrote every row with csv)."""
     if not loads:
         raise CardLoadFileError("A card-load file needs at least one load", field="loads")
-    checked = [normalise_load(load, field=f"loads[{i}]") for i, load in enumerate(loads)]
-    seen: set[str] = set()
-    for i, load in enumerate(checked):
-        if load.payment_reference in seen:
-            raise CardLoadFileError(
-                f"The payment reference {load.payment_reference} is used twice", field=f"loads[{i}].payment_reference"
-            )
-        seen.add(load.payment_reference)
+    account_ok = _CARD_ACCOUNT.match
+    reference_ok = _PAYMENT_REFERENCE.match
+    plain_name = _PLAIN_NAME.match
+    dates: dict[dt.date, str] = {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for load in checked:
-        writer.writerow(
-            (
-                LOAD,
-                load.card_account_reference,
-                str(load.amount_pence),
-                CURRENCY,
-                load.payment_on.isoformat(),
-                load.payment_reference,
-                load.payee_name,
-            )
+    write = out.write
+    total = 0
+    for i, load in enumerate(loads):
+        account, amount, on, reference, name = (
+            load.card_account_reference,
+            load.amount_pence,
+            load.payment_on,
+            load.payment_reference,
+            load.payee_name,
         )
-    writer.writerow((TRAILER, str(len(checked)), str(sum(load.amount_pence for load in checked)), CURRENCY, "", "", ""))
+        day = dates.get(on)
+        if day is None:
+            day = dates[on] = on.isoformat()
+        if account_ok(account) and 1 <= amount <= MAX_PENCE and reference_ok(reference) and plain_name(name):
+            write(f"{LOAD},{account},{amount},{CURRENCY},{day},{reference},{name}\r\n")
+        else:
+            checked = normalise_load(load, field=f"loads[{i}]")
+            writer.writerow((LOAD, account, str(amount), CURRENCY, day, reference, checked.payee_name))
+        total += amount
+    references = {load.payment_reference for load in loads}
+    if len(references) != len(loads):
+        seen: set[str] = set()
+        for i, load in enumerate(loads):
+            if load.payment_reference in seen:
+                raise CardLoadFileError(
+                    f"The payment reference {load.payment_reference} is used twice",
+                    field=f"loads[{i}].payment_reference",
+                )
+            seen.add(load.payment_reference)
+    writer.writerow((TRAILER, str(len(loads)), str(total), CURRENCY, "", "", ""))
     return out.getvalue()
 
 
