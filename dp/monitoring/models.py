@@ -139,8 +139,16 @@ class Transaction(models.Model):
     for it.
     """
 
+    # No single-column indexes on the foreign keys: the composite indexes below lead with them (each
+    # index costs a million-line import a million index insertions). The account and the import are
+    # checked set-based, once per statement, by triggers rather than row-by-row foreign keys
+    # (migrations/sql/transaction_references.sql, ADR 0010).
     account = models.ForeignKey(
-        "payments.DirectPaymentAccount", on_delete=models.PROTECT, related_name="statement_transactions"
+        "payments.DirectPaymentAccount",
+        on_delete=models.PROTECT,
+        related_name="statement_transactions",
+        db_constraint=False,
+        db_index=False,
     )
     posted_on = models.DateField()
     amount_pence = models.BigIntegerField()
@@ -150,13 +158,20 @@ class Transaction(models.Model):
     balance_pence = models.BigIntegerField(null=True, blank=True)
     dedup_key = models.CharField(max_length=64)
     provider_transaction_id = models.CharField(max_length=100, blank=True)
-    statement_import = models.ForeignKey(StatementImport, on_delete=models.PROTECT, related_name="transactions")
+    statement_import = models.ForeignKey(
+        StatementImport, on_delete=models.PROTECT, related_name="transactions", db_constraint=False, db_index=False
+    )
     line_number = models.BigIntegerField()
     # categorisation
     status = models.CharField(max_length=12, choices=TransactionStatus.choices, blank=True)
     category = models.CharField(max_length=40, choices=SpendCategoryChoice.choices, blank=True)
     plan_line = models.ForeignKey(
-        "plans.PlanLine", null=True, blank=True, on_delete=models.PROTECT, related_name="statement_transactions"
+        "plans.PlanLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statement_transactions",
+        db_index=False,  # `transaction_plan_line_on` (partial: most lines have none) serves every look-up
     )
     payee_ref = models.CharField(max_length=40, blank=True)
     matched_by = models.CharField(max_length=24, choices=MatchedBy.choices, blank=True)

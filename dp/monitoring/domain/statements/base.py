@@ -67,7 +67,7 @@ MAX_TEXT_LENGTH = 500
 
 _DEDUP_VERSION = "v1"
 _SEPARATOR = "\x1f"  # ASCII unit separator: cannot occur in the cleaned text fields
-_PLAIN_POUNDS = re.compile(r"-?[0-9]{1,13}\.[0-9]{2}\Z")
+PLAIN_POUNDS = re.compile(r"-?[0-9]{1,13}\.[0-9]{2}\Z")
 # Control characters (Unicode category Cc) other than tab, line feed and carriage return.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -140,7 +140,7 @@ def parse_pounds(text: str, where: Where) -> int:
 
     A fraction of a penny is refused, never rounded (STYLE.md 4.3; `pounds_to_pence`).
     """
-    if _PLAIN_POUNDS.match(text):  # the common case, "-12.34": exact without Decimal
+    if PLAIN_POUNDS.match(text):  # the common case, "-12.34": exact without Decimal
         return check_pence(int(text.replace(".", "")), where, text)
     cleaned = text.strip()
     if not cleaned:
@@ -258,6 +258,15 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256(_SEPARATOR.join((_DEDUP_VERSION, *parts)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def id_dedup_key(account_reference: str, posted_on_iso: str, amount_pence: int, transaction_id: str) -> str:
+    """The dedup key of a line with a provider transaction id (`posted_on_iso` is the date's isoformat).
+
+    `DedupKeys.key` uses it; a parser's hot path may call it directly (it needs no per-file state).
+    """
+    text = f"{_DEDUP_VERSION}\x1fid\x1f{account_reference}\x1f{posted_on_iso}\x1f{amount_pence}\x1f{transaction_id}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class DedupKeys:
     """Gives each line of one file its dedup key (see the module docstring). One per file read."""
 
@@ -278,9 +287,8 @@ class DedupKeys:
         description: str,
         balance_pence: int | None,
     ) -> str:
-        if transaction_id:  # the common case, built in one string
-            text = f"{_DEDUP_VERSION}\x1fid\x1f{account_reference}\x1f{posted_on}\x1f{amount_pence}\x1f{transaction_id}"
-            return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if transaction_id:  # the common case
+            return id_dedup_key(account_reference, posted_on.isoformat(), amount_pence, transaction_id)
         common = (account_reference, posted_on.isoformat(), str(amount_pence))
         identity = (*common, " ".join(description.split()), "" if balance_pence is None else str(balance_pence))
         base = hashlib.blake2b(_SEPARATOR.join(identity).encode("utf-8", "surrogatepass"), digest_size=16).digest()

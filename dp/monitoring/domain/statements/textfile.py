@@ -129,6 +129,6 @@ def csv_rows(
             # An unfinished quoted value is reported where its row starts, not where the file ends.
             line = start if "quoted value" in problem else first_line - 1 + reader.line_num
             raise StatementFormatError(file_name, line, "row", problem) from None
-        if any(value.strip() for value in row):
+        if (row and row[0].strip()) or any(value.strip() for value in row):  # the first test is the usual case
             yield start, row
         start = first_line + reader.line_num

@@ -216,7 +216,11 @@ class TestTruncated:
         """Without a trailer, a cut inside the last row (before its last value) leaves it short."""
         data = build(statement_format, txns).rstrip(b"\r\n")
         row_start = data.rindex(b"\n") + 1
-        last_delimiter = data.rindex(b",")
+        # The last delimiter outside quotes: a balance such as "£1,000.01" holds a comma of its own.
+        outside = [
+            i for i in range(row_start, len(data)) if data[i] == ord(",") and not data[row_start:i].count(b'"') % 2
+        ]
+        last_delimiter = outside[-1]
         exc = error(statement_format, data[: row_start + 1 + int(cut * (last_delimiter - row_start))])
         assert exc.line == data.count(b"\n") + 1
         assert exc.field in ("columns", "row")

@@ -99,6 +99,28 @@ class TestEachFormatImports:
         assert (imp.first_posted_on, imp.last_posted_on) == (MAY, MAY + dt.timedelta(days=3))
         assert Event.objects.filter(event_type=MonitoringEventType.IMPORT_DONE, subject_id=imp.pk).exists()
 
+    @pytest.mark.parametrize("statement_format", ["card_csv", "bank_csv"])
+    def test_text_is_stored_exactly_as_read(self, accounts, staff, statement_format):
+        """Values are sent to COPY in its text format: backslashes and COPY's escapes arrive intact."""
+        words = ["C:\\Shop\\N", "\\N", "a\\tb \\\\ c", "Caf\u00e9 \u00a3 \u2013 \u00fc"]
+        txns = [
+            Txn(
+                posted_on=MAY + dt.timedelta(days=i),
+                amount_pence=-100 - i,
+                description=word,
+                merchant=word,
+                ident=f"TX-{i}",
+            )
+            for i, word in enumerate(words)
+        ]
+        imp = import_file(accounts, staff["payments_officer"], statement_format, build(statement_format, txns))
+        assert imp.status == ImportStatus.DONE, imp.error_message
+        rows = Transaction.objects.filter(statement_import=imp).order_by("posted_on")
+        assert [t.description for t in rows] == words
+        if statement_format == "card_csv":
+            assert [t.merchant for t in rows] == words
+            assert [t.provider_transaction_id for t in rows] == [f"TX-{i}" for i in range(len(words))]
+
     def test_lines_go_to_the_account_their_reference_names(self, accounts, staff):
         data = card_csv(may_txns(2), account="CARD-0001")
         imp = import_file(accounts, staff["payments_officer"], "card_csv", data)

@@ -1,0 +1,6 @@
+DROP TRIGGER IF EXISTS monitoring_transaction_import_kept ON monitoring_statementimport;
+DROP TRIGGER IF EXISTS monitoring_transaction_account_kept ON payments_directpaymentaccount;
+DROP TRIGGER IF EXISTS monitoring_transaction_references_exist_update ON monitoring_transaction;
+DROP TRIGGER IF EXISTS monitoring_transaction_references_exist_insert ON monitoring_transaction;
+DROP FUNCTION IF EXISTS monitoring_transaction_referenced_row_kept();
+DROP FUNCTION IF EXISTS monitoring_transaction_references_exist();
