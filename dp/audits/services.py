@@ -52,6 +52,7 @@ from dp.payments.constants import AccountKind, ScheduleStatus
 from dp.payments.domain.ledger import build_contribution_refunded, build_recovery_raised, build_recovery_received
 from dp.payments.domain.schedule import Basis
 from dp.payments.models import PaymentSchedule
+from dp.payments.selectors import recovery_deduction_taken_pence
 from dp.payments.services import recovery_deduction_cancel, recovery_deduction_create
 from dp.staff.models import User
 
@@ -798,6 +799,7 @@ def recovery_review_decide(*, actor: User, recovery: AuditRecovery, outcome: str
     audit = _lock(recovery.audit)
     recovery.audit = audit
     today = clock.today()
+    taken = 0
     if outcome == ReviewOutcome.OVERTURNED:
         if recovery.received_journal_id:
             raise TransitionNotAllowed(
@@ -809,15 +811,22 @@ def recovery_review_decide(*, actor: User, recovery: AuditRecovery, outcome: str
                 journal=raised, posted_on=today, reason=f"Review overturned recovery {recovery.reference}", actor=actor
             )
         if recovery.deduction is not None:
-            # What runs already took stays taken; the review's outcome says whether to repay it (a one-off payment).
+            # What runs already took stays taken (the ledger now shows the council owing it to the person): say how
+            # much, so it is repaid by a one-off payment.
             recovery_deduction_cancel(actor, recovery.deduction, f"Review overturned recovery {recovery.reference}")
+            taken = recovery_deduction_taken_pence(recovery.deduction)
+    repay = (
+        f" {format_pence(taken)} already taken from the payments must be repaid to the person by a one-off payment."
+        if taken
+        else ""
+    )
     _move(
         audit,
         AuditStatus.REVIEW_DECIDED,
         actor=actor,
         today=today,
-        note=f"{ReviewOutcome(outcome).label}. {notes}",
-        evidence={"outcome": outcome, "overturn_journal": recovery.overturn_journal_id},
+        note=f"{ReviewOutcome(outcome).label}. {notes}{repay}",
+        evidence={"outcome": outcome, "overturn_journal": recovery.overturn_journal_id, "taken_pence": taken},
     )
     recovery.review_outcome = outcome
     recovery.review_notes = notes
@@ -832,8 +841,8 @@ def recovery_review_decide(*, actor: User, recovery: AuditRecovery, outcome: str
         subject=recovery,
         person=audit.person,
         case=audit.case,
-        summary=f"Review of recovery {recovery.reference}: {ReviewOutcome(outcome).label.lower()}",
-        after={"outcome": outcome},
+        summary=f"Review of recovery {recovery.reference}: {ReviewOutcome(outcome).label.lower()}.{repay}",
+        after={"outcome": outcome, "taken_pence": taken},
     )
     return recovery
 

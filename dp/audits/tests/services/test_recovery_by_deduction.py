@@ -90,3 +90,27 @@ def test_an_overturned_review_stops_the_deduction(recovery, staff) -> None:  # t
     with at(D(2026, 3, 18)):
         run_on(staff, FIRST_RUN)
     assert set(Payment.objects.filter(schedule=recovery.audit.schedule).values_list("recovery_pence", flat=True)) == {0}
+
+
+def test_an_overturn_after_a_run_took_an_instalment_says_what_must_be_repaid(recovery, staff) -> None:  # type: ignore[no-untyped-def]
+    """The runs' takings stay taken: the overturn records how much, so the council repays it."""
+    from dp.audits.models import AuditStep
+
+    with at(recovery.response_ends_on + dt.timedelta(days=1)):
+        recovery = services.recovery_decide(
+            actor=staff["auditor"], recovery=recovery, method=Method.DEDUCTION, reasons="Two payments", instalments=2
+        )
+        recovery = services.recovery_approve(actor=staff["team_manager"], recovery=recovery)
+    with at(D(2026, 3, 18)):
+        run_on(staff, FIRST_RUN)
+    with at(D(2026, 3, 25)):
+        recovery = services.recovery_review_request(
+            actor=staff["auditor"], recovery=recovery, requested_on=D(2026, 3, 25), reason="Receipts found"
+        )
+        recovery = services.recovery_review_decide(
+            actor=staff["team_manager"], recovery=recovery, outcome=ReviewOutcome.OVERTURNED, notes="Receipts"
+        )
+    step = AuditStep.objects.filter(audit=recovery.audit).latest("id")
+    assert step.evidence["taken_pence"] == 2250
+    assert "£22.50 already taken from the payments must be repaid to the person" in step.note
+    assert list(unbalanced_journals()) == []
