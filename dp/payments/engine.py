@@ -803,18 +803,12 @@ def _write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
     if payees:
         council = council_get()
         payer = council.name if council else "The council"
-        advices = [
-            documents.remittance_text(
-                documents.RemittanceAdvice(
-                    payee_name=payee.name,
-                    pay_on=run.pay_on,
-                    payer=payer,
-                    run_reference=run.reference,
-                    lines=tuple(payee.lines),
-                )
-            )
-            for payee in payees.values()
-        ]
+        advices = documents.remittance_texts(
+            payer=payer,
+            run_reference=run.reference,
+            pay_on=run.pay_on,
+            payees=((payee.name, payee.lines) for payee in payees.values()),
+        )
         text = "\f\n".join(advices)
         files.append(
             PaymentFile(

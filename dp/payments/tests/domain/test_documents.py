@@ -150,3 +150,62 @@ def test_the_quick_single_payment_advice_reads_like_the_general_one():
     text = d.remittance_text(advice)
     assert text.splitlines()[:7] == general.splitlines()[:7]
     assert text.rstrip().endswith("Total: £812.34")
+
+
+_lines = st.builds(
+    d.RemittanceLine,
+    reference=st.from_regex(r"DP[0-9]{10}\Z"),
+    description=st.one_of(st.just("Direct payment for 6 Jan 2030 to 2 Feb 2030"), st.text(max_size=30)),
+    amount_pence=st.integers(min_value=0, max_value=10**11),
+    adjustment_pence=st.one_of(st.just(0), st.integers(min_value=-(10**6), max_value=10**6)),
+    adjustment_reason=st.text(max_size=20),
+    client=st.one_of(st.just(""), st.text(max_size=20)),
+    recovery_pence=st.one_of(st.just(0), st.integers(min_value=0, max_value=10**6)),
+    recovery_reason=st.text(max_size=20),
+)
+
+
+class TestRemittanceTexts:
+    """A run's advices written together are exactly `remittance_text` of each advice."""
+
+    @given(
+        payer=st.text(max_size=30),
+        run_reference=st.from_regex(r"PR[0-9]{5}\Z"),
+        pay_on=st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31)),
+        payees=st.lists(st.tuples(st.text(max_size=30), st.lists(_lines, min_size=1, max_size=3)), max_size=6),
+    )
+    def test_the_same_text_as_one_advice_at_a_time(self, payer, run_reference, pay_on, payees):
+        expected = [
+            d.remittance_text(
+                d.RemittanceAdvice(
+                    payee_name=name, pay_on=pay_on, payer=payer, run_reference=run_reference, lines=tuple(lines)
+                )
+            )
+            for name, lines in payees
+        ]
+        assert d.remittance_texts(payer=payer, run_reference=run_reference, pay_on=pay_on, payees=payees) == expected
+
+    def test_a_fixed_varied_run(self):
+        plain = d.RemittanceLine("DP0000000001", "Direct payment for 6 Jan 2030 to 2 Feb 2030", 123456)
+        payees = [
+            ("Ann Lee", [plain]),
+            ("Zoë, O'Brien", [d.RemittanceLine("DP0000000002", "Direct payment", 5)]),
+            ("Managed Money", [d.RemittanceLine("DP0000000003", "Direct payment", 700, client="Bo (CL9)"), plain]),
+            ("Top Up", [d.RemittanceLine("DP0000000004", "Direct payment", 900, 200, "Backdated rise")]),
+            (
+                "Repays",
+                [d.RemittanceLine("DP0000000005", "Direct payment", 800, recovery_pence=100, recovery_reason="X")],
+            ),
+        ]
+        texts = d.remittance_texts(
+            payer="Northmoor City Council", run_reference="PR00001", pay_on=D(2030, 1, 7), payees=payees
+        )
+        assert texts[0] == (
+            "REMITTANCE ADVICE\nFrom: Northmoor City Council\nTo: Ann Lee\nPayment run: PR00001\n"
+            "The money arrives on 7 January 2030.\n\n"
+            "DP0000000001  Direct payment for 6 Jan 2030 to 2 Feb 2030: £1,234.56\n\nTotal: £1,234.56\n"
+        )
+        for (name, lines), text in zip(payees, texts, strict=True):
+            assert text == d.remittance_text(
+                d.RemittanceAdvice(name, D(2030, 1, 7), "Northmoor City Council", "PR00001", tuple(lines))
+            )
