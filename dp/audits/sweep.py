@@ -20,6 +20,11 @@ sweep inserts new findings with ON CONFLICT DO NOTHING on (account, evidence key
 running after a finding was dismissed, raises nothing twice. The PA minimum-wage rule has no pay
 records to look at yet (no timesheet table), so it never fires here.
 
+A direct payment that ended within the window is swept too (RULES.md DP-TERM-03, DP-REP-01: its unspent money is
+due back): with no weekly payment, so nothing is kept beyond money already owed, and with the recoveries the
+ledger already holds for the person (the advance `schedule_end` raised) as a commitment, so nothing is asked for
+twice. NoSpend is not applied to it. Other commitments (unpaid wages, invoices) have no table yet.
+
 Work is split by account id into ranges; `workers > 1` runs ranges in that many processes.
 """
 
@@ -35,6 +40,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from dp.core.domain.breakdown import format_date
 from dp.core.money import round_to_pence
 from dp.monitoring.domain.categorise import SpendCategory
 from dp.monitoring.domain.rules import (
@@ -48,6 +54,7 @@ from dp.monitoring.domain.rules import (
     evaluate_all,
 )
 from dp.monitoring.domain.rules import Finding as RuleFinding
+from dp.monitoring.domain.surplus import Commitment
 
 #: Every rule but NoSpend, for accounts with recent spending (where it cannot fire).
 RULES_BUT_NO_SPEND: dict[str, Rule] = {code: rule for code, rule in RULES.items() if code != "DP-NO-SPEND"}
@@ -69,16 +76,29 @@ COLUMNS = """t.id, t.account_id, t.posted_on, t.amount_pence, t.merchant, t.desc
 RECEIPT = f"""CASE WHEN {CASH} THEN EXISTS (SELECT 1 FROM monitoring_receipt r WHERE r.transaction_id = t.id)
             ELSE false END"""
 
-# The schedule in force for each account, with its amounts on the day monitored.
+# The schedule in force for each account, with its amounts on the day monitored. A direct payment that ended
+# within the window is looked at too: its unspent money is due back (RULES.md DP-TERM-03, DP-REP-01).
 ACCOUNTS_SQL = f"""
 SELECT DISTINCT ON (s.account_id) s.account_id, s.person_id, s.id, s.basis, c.weekly_budget_pence,
-       c.weekly_contribution_pence
+       c.weekly_contribution_pence, s.ended_on
   FROM payments_paymentschedule s
   JOIN (SELECT DISTINCT ON (schedule_id) schedule_id, weekly_budget_pence, weekly_contribution_pence
           FROM payments_schedulechange WHERE effective_on <= %(as_of)s
          ORDER BY schedule_id, effective_on DESC) c ON c.schedule_id = s.id
- WHERE s.status <> 'ended' AND {PART.format(col="s.account_id")}
+ WHERE (s.status <> 'ended' OR (s.ended_on >= %(start)s AND s.ended_on <= %(as_of)s))
+   AND {PART.format(col="s.account_id")}
  ORDER BY s.account_id, s.start_on DESC, s.id DESC
+"""
+
+# What each given person still owes on recoveries already raised in the ledger (for an ended direct payment, the
+# advance `schedule_end` raised for the days after the end): money the account already owes the council.
+RECOVERIES_DUE_SQL = """
+SELECT p.id, coalesce(sum(e.debit_pence - e.credit_pence), 0)
+  FROM unnest(%(people)s::bigint[]) AS p(id)
+  JOIN ledger_account a ON a.key = 'person:' || p.id || ':recoveries_due'
+  JOIN ledger_entry e ON e.account_id = a.id
+ WHERE e.journal_id IN (SELECT j.id FROM ledger_journal j WHERE j.posted_on <= %(as_of)s)
+ GROUP BY p.id
 """
 
 # Per schedule: the first payment, the contribution fallen due so far.
@@ -184,6 +204,8 @@ class _Account:
     lines: list[PlanLineFacts] = field(default_factory=list)
     overspent_lines: list[int] = field(default_factory=list)
     flagged: bool = False
+    ended_on: dt.date | None = None
+    commitments: tuple[Commitment, ...] = ()
 
 
 def _planned(line: PlanLineFacts, days: int) -> int:
@@ -259,10 +281,18 @@ def evaluate_range(
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")  # the duplicates' sort, in memory
         cursor.execute(ACCOUNTS_SQL, params)
-        for account_id, person_id, schedule_id, basis, budget, contribution in cursor.fetchall():
+        for account_id, person_id, schedule_id, basis, budget, contribution, ended_on in cursor.fetchall():
             contribution = min(contribution, budget)
             weekly = budget if basis == "gross" else max(0, budget - contribution)
-            accounts[account_id] = _Account(account_id, person_id, schedule_id, weekly, contribution)
+            if ended_on is not None:
+                weekly = 0  # nothing more is paid, so no weeks of payments may be kept
+            accounts[account_id] = _Account(account_id, person_id, schedule_id, weekly, contribution, ended_on=ended_on)
+        ended = {a.person_id: a for a in accounts.values() if a.ended_on is not None}
+        if ended:
+            cursor.execute(RECOVERIES_DUE_SQL, {**params, "people": list(ended)})
+            for person_id, due in cursor.fetchall():
+                if due > 0:
+                    ended[person_id].commitments = (Commitment("Recovery already raised by the council", int(due)),)
         by_schedule = {a.schedule_id: a for a in accounts.values()}
         cursor.execute(PAYMENTS_SQL, params)
         for schedule_id, first, due in cursor.fetchall():
@@ -323,7 +353,11 @@ def evaluate_range(
                 account.flagged = True
         # No spending: an index probe per paid account for spending after the cut-off. Where there is some, NoSpend
         # cannot fire and is left out; where there is none, the account is looked at with its last spending.
-        paid = [a.account_id for a in accounts.values() if a.first_payment_on and a.first_payment_on <= as_of]
+        paid = [
+            a.account_id
+            for a in accounts.values()
+            if a.first_payment_on and a.first_payment_on <= as_of and a.ended_on is None
+        ]
         recent: set[int] = set()
         if paid:
             cut = as_of - dt.timedelta(weeks=thresholds.no_spend_weeks)
@@ -364,12 +398,16 @@ def evaluate_range(
                     sorted(rows.get(account.account_id, {}).values(), key=lambda t: (t.posted_on, int(t.id)))
                 ),
                 plan_lines=tuple(account.lines),
+                commitments=account.commitments,
                 overpaid_contribution_pence=max(0, -arrears),
                 weekly_contribution_pence=account.weekly_contribution_pence,
                 contributions=contributions,
             )
+            # NoSpend is left out where there is recent spending (it cannot fire) and once the payments ended.
             evaluation = evaluate_all(
-                facts, thresholds, rules=RULES_BUT_NO_SPEND if account.account_id in recent else RULES
+                facts,
+                thresholds,
+                rules=RULES_BUT_NO_SPEND if account.account_id in recent or account.ended_on else RULES,
             )
             for skipped in evaluation.skipped:
                 result.skipped[skipped.code] = skipped.reason
@@ -395,11 +433,15 @@ class NewFinding:
 
 
 def _finding_row(finding: RuleFinding, account: _Account, *, as_of: dt.date, now: dt.datetime) -> NewFinding:
+    explanation = finding.explanation
+    if account.ended_on is not None:
+        why = ": nothing more is paid, so no weeks of payments are kept" if finding.code == "DP-SURPLUS" else ""
+        explanation = f"The direct payment ended on {format_date(account.ended_on)}{why}. {explanation}"
     return NewFinding(
         code=finding.code,
         title=finding.title,
         severity=finding.severity,
-        explanation=finding.explanation,
+        explanation=explanation,
         evidence=[
             {
                 "ref": item.ref,

@@ -120,3 +120,48 @@ class TestSweepService:
         call_command("monitoring_sweep", stdout=out)
         assert "new findings" in out.getvalue()
         assert Finding.objects.exists()
+
+
+class TestAnEndedDirectPayment:
+    def test_its_unspent_money_is_a_surplus_less_what_was_already_raised(self, schedule, thresholds) -> None:  # type: ignore[no-untyped-def]
+        """RULES.md DP-TERM-03, DP-REP-01: after the end nothing more is paid, so nothing beyond money already owed may
+        be kept; the advance `schedule_end` already raised as a recovery is not asked for twice."""
+        from dp.ledger.services import journal_post
+        from dp.monitoring.models import StatementReconciliation
+        from dp.payments.constants import ScheduleStatus
+        from dp.payments.domain.ledger import build_recovery_raised
+
+        today = timezone.localdate()
+        StatementReconciliation.objects.create(
+            statement_import=StatementImportFactory(),
+            account=schedule.account,
+            balance_on=today - dt.timedelta(days=5),
+            statement_balance_pence=50000,
+            ledger_balance_pence=50000,
+            difference_pence=0,
+        )
+        schedule.status = ScheduleStatus.ENDED
+        schedule.ended_on = today - dt.timedelta(days=30)
+        schedule.save(update_fields=["status", "ended_on"])
+        journal_post(
+            draft=build_recovery_raised(person=schedule.person_id, amount_pence=10000),
+            posted_on=schedule.ended_on,
+            source="test",
+            idempotency_key="test-end-advance",
+            actor=None,
+        )
+        findings, result = evaluate_range(as_of=today, thresholds=thresholds)
+        assert result.accounts == 1
+        (surplus,) = [f for f in findings if f.code == "DP-SURPLUS"]
+        assert surplus.amount_pence == 40000
+        assert surplus.explanation.startswith(f"The direct payment ended on {schedule.ended_on.day} ")
+        assert "£100.00 already owed" in surplus.explanation
+        assert not [f for f in findings if f.code == "DP-NO-SPEND"]
+
+    def test_one_that_ended_before_the_window_is_not_looked_at(self, schedule, thresholds) -> None:  # type: ignore[no-untyped-def]
+        from dp.payments.constants import ScheduleStatus
+
+        schedule.status = ScheduleStatus.ENDED
+        schedule.ended_on = timezone.localdate() - dt.timedelta(days=WINDOW_DAYS + 1)
+        schedule.save(update_fields=["status", "ended_on"])
+        assert evaluate_range(as_of=timezone.localdate(), thresholds=thresholds)[1].accounts == 0
