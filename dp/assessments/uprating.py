@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -149,20 +148,28 @@ def _uprated_inputs(
 ) -> tuple[FinancialInputs, list[dict[str, object]]]:
     """The row's inputs with its benefit income moved to the new year's national rates
     (`benefit_uprating`), and what changed, for the officer."""
-    inputs = _inputs(values)
-    income, changes = uprate_income(inputs.income, upratings.from_year(rates_year))
-    return replace(inputs, income=income), [change.as_dict() for change in changes]
+    found: list[dict[str, object]] = []
+
+    def uprate(income: list[tuple[str, int]]) -> Sequence[tuple[str, int]]:
+        uprated, changes = uprate_income(income, upratings.from_year(rates_year))
+        found.extend(change.as_dict() for change in changes)
+        return uprated
+
+    return _inputs(values, uprate=uprate), found
 
 
-def _inputs(values: Sequence[Any]) -> FinancialInputs:
-    """FinancialInputs from the `_INPUT_COLUMNS` of a row, in that order."""
+def _inputs(
+    values: Sequence[Any], *, uprate: Callable[[list[tuple[str, int]]], Sequence[tuple[str, int]]] | None = None
+) -> FinancialInputs:
+    """FinancialInputs from the `_INPUT_COLUMNS` of a row, in that order (the income through `uprate`)."""
     (cost, income, disregards, sole, joint, owners, housing, itemised, dre_items, couple, children, premiums, pca) = (
         values
     )
     income, disregards, dre_items, premiums = (_json(v) for v in (income, disregards, dre_items, premiums))
+    lines = [(i["type"], i["weekly_pence"]) for i in income]
     return FinancialInputs(
         cost_of_care_weekly_pence=cost,
-        income=[(i["type"], i["weekly_pence"]) for i in income],
+        income=uprate(lines) if uprate is not None else lines,
         disregards=[(d["reason"], d["weekly_pence"]) for d in disregards],
         capital_sole_pence=sole,
         capital_joint_total_pence=joint,
