@@ -615,7 +615,18 @@ def recovery_decide(
     if plan.recoup is not None:
         recovery.card_account_reference = plan.recoup.card_account_reference
         recovery.recoup_reference = plan.recoup.recoup_reference
-    recovery.save()
+    recovery.save(
+        update_fields=[
+            "method",
+            "decided_on",
+            "decided_by",
+            "decision_reasons",
+            "invoice_due_on",
+            "instalments",
+            "card_account_reference",
+            "recoup_reference",
+        ]
+    )
     _event(
         actor=actor,
         event_type=AuditEventType.RECOVERY_DECIDED,
@@ -688,7 +699,9 @@ def recovery_approve(*, actor: User, recovery: AuditRecovery) -> AuditRecovery:
     recovery.approved_by = actor
     recovery.approved_at = clock.now()
     recovery.approved_on = today
-    recovery.save()
+    recovery.save(
+        update_fields=["refund_journal", "raised_journal", "deduction", "approved_by", "approved_at", "approved_on"]
+    )
     _event(
         actor=actor,
         event_type=AuditEventType.RECOVERY_APPROVED,
