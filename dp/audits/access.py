@@ -27,7 +27,7 @@ def access_finding_by_id(user: User, finding_id: int) -> Finding:
 def access_audit_by_id(user: User, audit_id: int) -> AuditCase:
     audit = (
         AuditCase.objects.filter(pk=audit_id, person__in=people_visible_to(user))
-        .select_related("person", "case", "account", "schedule", "opened_by")
+        .select_related("person", "case", "account__holder", "schedule", "opened_by")
         .first()
     )
     if audit is None:
@@ -38,7 +38,7 @@ def access_audit_by_id(user: User, audit_id: int) -> AuditCase:
 def access_recovery_by_id(user: User, recovery_id: int) -> AuditRecovery:
     recovery = (
         AuditRecovery.objects.filter(pk=recovery_id, audit__person__in=people_visible_to(user))
-        .select_related("audit__person", "audit__case", "audit__account", "audit__schedule", "proposed_by")
+        .select_related("audit__person", "audit__case", "audit__account__holder", "audit__schedule", "proposed_by")
         .first()
     )
     if recovery is None:

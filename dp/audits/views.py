@@ -440,7 +440,7 @@ def audit_letter_pdf(request: StaffRequest, audit_id: int) -> HttpResponse:
         "audits/letters/information_request.html",
         {
             "audit": audit,
-            "addressee": audit.person,
+            "addressee": _addressee(audit),
             "case": audit.case,
             # The day in the UK the records were asked for (occurred_at is stored in UTC).
             "today": timezone.localdate(
@@ -587,12 +587,19 @@ def recovery_propose_misuse(request: StaffRequest, audit_id: int) -> HttpRespons
     )
 
 
+def _addressee(audit: AuditCase) -> Any:
+    """Whoever holds the account (the person, or their nominated or authorised person) is asked to respond."""
+    if audit.account is not None and audit.account.holder is not None:
+        return audit.account.holder
+    return audit.person
+
+
 def _notice_context(recovery: AuditRecovery) -> dict[str, Any]:
     audit = recovery.audit
     return {
         "recovery": recovery,
         "audit": audit,
-        "addressee": audit.person,
+        "addressee": _addressee(audit),
         "case": audit.case,
         "today": recovery.proposed_on,
         "letter_title": "We propose to recover money from your direct payment",

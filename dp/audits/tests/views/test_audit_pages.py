@@ -115,6 +115,24 @@ class TestRecoveryPages:
         assert f"You have until {recovery.response_ends_on.day} {recovery.response_ends_on:%B %Y}" in text
         assert "betting shop" in text
 
+    def test_the_notice_goes_to_whoever_holds_the_account(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        """An authorised or nominated person who holds the account is the one asked to respond (Care Act s.32)."""
+        import io
+
+        from pypdf import PdfReader
+
+        from dp.people.tests.factories import PersonFactory
+
+        holder = PersonFactory(given_name="Alex", family_name="Authorised")
+        schedule.account.holder = holder
+        schedule.account.save(update_fields=["holder"])
+        recovery = proposed_recovery(schedule, by=auditor)
+        client.force_login(auditor)
+        pdf = client.get(reverse("audits:recovery_notice_pdf", args=[recovery.pk]))
+        text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
+        assert "Dear Alex Authorised" in text
+        assert f"This letter is about the direct payment for {schedule.person.full_name}" in text
+
     def test_approval_waits_for_the_response_period(self, client, schedule, auditor, manager) -> None:  # type: ignore[no-untyped-def]
         recovery = proposed_recovery(schedule, by=auditor)
         client.force_login(auditor)
