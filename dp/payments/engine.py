@@ -601,6 +601,9 @@ def _describe_payment(kind: str, start: dt.date | None, end: dt.date | None, ite
 #: From this many Bacs credits the Bacs file is built in a forked child process while this one builds the
 #: card-load and remittance files (the database is idle meanwhile). Below it, in this process.
 PARALLEL_BACS_FROM = 20_000
+#: From this many payees the remittance advices are written in a second forked child while this process
+#: writes the card-load files (by then the Bacs child has usually finished, so the second core is free).
+PARALLEL_REMITTANCES_FROM = 20_000
 
 
 class _BankItem(NamedTuple):
@@ -690,9 +693,9 @@ def write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
     """The run's files, built by the pure writers (`domain.bacs`, `domain.card_load`, `domain.documents`).
 
     For a large run the Bacs file (decrypting each account) is built in a forked child process from the
-    moment its rows are read, while this process reads the rest and builds the card-load and remittance
-    files; the result is the same file (tested). Python's cyclic garbage collector is paused meanwhile
-    (`_without_cyclic_gc`)."""
+    moment its rows are read, while this process reads the rest; then the remittance advices are written
+    in a second child while this process writes the card-load files. The results are the same files
+    (tested). Python's cyclic garbage collector is paused meanwhile (`_without_cyclic_gc`)."""
     with _without_cyclic_gc():
         return _write_files(run, today=today)
 
@@ -785,6 +788,16 @@ def _write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
                 recovery_reason=recovery_reasons.get(pid, "") if recovery else "",
             )
         )
+    remittance_result: Callable[[], str] | None = None
+    if payees:
+        council = council_get()
+        build_remittances = functools.partial(
+            _remittance_file_text, council.name if council else "The council", run, list(payees.values())
+        )
+        if len(payees) >= PARALLEL_REMITTANCES_FROM:
+            remittance_result = _in_child(build_remittances)
+        else:
+            remittance_result = functools.partial(str, build_remittances())
     files: list[PaymentFile] = []
     for provider, provider_loads in sorted(loads.items()):
         text = card_load.write_card_load_file(provider_loads)
@@ -800,26 +813,17 @@ def _write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
                 now,
             )
         )
-    if payees:
-        council = council_get()
-        payer = council.name if council else "The council"
-        advices = documents.remittance_texts(
-            payer=payer,
-            run_reference=run.reference,
-            pay_on=run.pay_on,
-            payees=((payee.name, payee.lines) for payee in payees.values()),
-        )
-        text = "\f\n".join(advices)
+    if remittance_result is not None:
         files.append(
             PaymentFile(
                 run=run,
                 kind=PaymentFileKind.REMITTANCE,
                 provider="",
                 filename=f"remittances-{run.reference}-{day}.txt",
-                record_count=len(advices),
+                record_count=len(payees),
                 total_pence=sum(p.amount_pence for payee in payees.values() for p in payee.lines),
                 created_at=now,
-                **PaymentFile.pack(text),
+                **PaymentFile.pack(remittance_result()),
             )
         )
     if bacs_result is not None:
@@ -827,6 +831,17 @@ def _write_files(run: PaymentRun, *, today: dt.date) -> list[PaymentFile]:
             0, _file(run, PaymentFileKind.BACS, "", f"bacs-{run.reference}-{day}.txt", bacs_result(), bank_items, now)
         )
     return files
+
+
+def _remittance_file_text(payer: str, run: PaymentRun, payees: list[_Payee]) -> str:
+    """The remittance file: each payee's advice, separated by form feeds (pure, so it can run in a child)."""
+    advices = documents.remittance_texts(
+        payer=payer,
+        run_reference=run.reference,
+        pay_on=run.pay_on,
+        payees=((payee.name, payee.lines) for payee in payees),
+    )
+    return "\f\n".join(advices)
 
 
 def _file(run: PaymentRun, kind: str, provider: str, filename: str, text: str, items: list, now: Any) -> PaymentFile:

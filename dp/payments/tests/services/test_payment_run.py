@@ -449,6 +449,33 @@ def test_the_bacs_file_built_in_a_child_process_is_the_same(setup, staff, monkey
     assert parse_bacs_file(forked[PaymentFileKind.BACS]).credit_count == 4
 
 
+def test_the_remittances_written_in_a_child_process_are_the_same(setup, staff, monkeypatch):
+    """Large runs write the remittance advices in a forked process: the same file, count and total."""
+    from dp.payments import engine
+
+    for _ in range(2):
+        s = schedule(staff)
+        s.account = BankAccountFactory(person=s.person)
+        s.save()
+    managed = schedule(staff)
+    managed.account = ManagedAccountFactory(person=managed.person)
+    managed.save()
+    schedule(staff)  # a prepaid card
+    run = make_run(setup[0])
+    services.payment_run_approve(actor=setup[1], run=run)
+
+    def remittance(files):
+        (file,) = [f for f in files if f.kind == PaymentFileKind.REMITTANCE]
+        return file.content, file.record_count, file.total_pence, [f.kind for f in files]
+
+    inline = remittance(engine.write_files(run, today=TODAY))
+    monkeypatch.setattr(engine, "PARALLEL_REMITTANCES_FROM", 1)
+    forked = remittance(engine.write_files(run, today=TODAY))
+    assert forked == inline
+    assert inline[1] == 4
+    assert inline[3] == [PaymentFileKind.BACS, PaymentFileKind.CARD_LOAD, PaymentFileKind.REMITTANCE]
+
+
 def test_a_refusal_in_the_child_process_is_raised_here(setup, staff, monkeypatch):
     from dp.payments import engine
     from dp.payments.domain.bacs import BacsFileError
