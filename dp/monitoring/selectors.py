@@ -21,6 +21,7 @@ from dp.payments.constants import AccountKind
 from dp.payments.models import DirectPaymentAccount
 from dp.plans.constants import Funding, LineKind, PlanStatus
 from dp.plans.models import PlanLine, PlanPayee
+from dp.staff.models import User
 
 
 def council_surplus_policy(on: dt.date) -> SurplusPolicy | None:
@@ -140,8 +141,16 @@ def statement_import_list() -> QuerySet[StatementImport]:
     )
 
 
-def statement_import_reconciliations(imp: StatementImport) -> QuerySet[StatementReconciliation]:
-    return imp.reconciliations.select_related("account__person").order_by("-difference_pence", "account_id")
+def statement_import_reconciliations(imp: StatementImport, *, user: User) -> QuerySet[StatementReconciliation]:
+    """The import's balance checks for accounts of people the user may open (a restricted person's name and
+    balance are not shown to everyone who imports statements), largest difference first."""
+    from dp.people.access import people_visible_to
+
+    return (
+        imp.reconciliations.filter(account__person__in=people_visible_to(user))
+        .select_related("account__person")
+        .order_by("-difference_pence", "account_id")
+    )
 
 
 def account_transactions(

@@ -163,7 +163,13 @@ class ImportBusy(Exception):
 
 
 def _mark_running(import_id: int) -> StatementImport | None:
+    """Mark the import running, or None when it is finished or another worker is importing it now (its
+    progress is left as it is: the lock the import's own transaction holds is tried first)."""
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_NAMESPACE, import_id])
+            if not cursor.fetchone()[0]:
+                return None
         imp = StatementImport.objects.select_for_update().get(pk=import_id)
         if imp.status == ImportStatus.DONE:
             return None

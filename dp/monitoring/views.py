@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from dp.core.errors import DirectPaymentsError
+from dp.core.money import format_pence
 from dp.core.policies import StaffRequest, staff_view
 from dp.core.views import add_service_error
 from dp.monitoring import forms as f
@@ -32,6 +33,7 @@ from dp.monitoring.domain.receipts import EXTENSIONS
 from dp.monitoring.models import ColumnMappingProfile
 from dp.payments.access import access_account_by_id
 from dp.payments.models import DirectPaymentAccount
+from dp.people.access import people_visible_to
 from dp.staff.roles import CARE_ROLES
 
 #: Formats of one account's statement (a bank's): uploaded from the account's page.
@@ -177,13 +179,17 @@ def import_create(request: StaffRequest) -> HttpResponse:
 @staff_view(*STATEMENT_ROLES)
 def import_detail(request: StaffRequest, import_id: int) -> HttpResponse:
     imp = access_statement_import_by_id(request.user, import_id)
+    reconciliations = selectors.statement_import_reconciliations(imp, user=request.user)
     refreshing = not imp.is_finished and request.GET.get("refresh") != "off"
     response = render(
         request,
         "monitoring/import_detail.html",
         {
             "imp": imp,
-            "reconciliations": selectors.statement_import_reconciliations(imp)[:200],
+            "reconciliations": reconciliations[:200],
+            "hidden_reconciliations": imp.reconciliations.count() - reconciliations.count(),
+            "account_visible": imp.account is None
+            or people_visible_to(request.user).filter(pk=imp.account.person_id).exists(),
             "refreshing": refreshing,
             "can_retry": imp.status == ImportStatus.FAILED and request.user.has_role(*STATEMENT_ROLES),
             "breadcrumbs": _statements_crumbs(),
@@ -422,7 +428,7 @@ def receipt_upload(request: StaffRequest, transaction_id: int) -> HttpResponse:
         rows=[
             ("Date", line.posted_on.strftime("%-d %B %Y")),
             ("Paid to", line.shown_text),
-            ("Amount", f"£{abs(line.amount_pence) / 100:,.2f}"),
+            ("Amount", format_pence(abs(line.amount_pence))),
         ],
         cancel_url=reverse("monitoring:account_transactions", args=[line.account_id]),
     )

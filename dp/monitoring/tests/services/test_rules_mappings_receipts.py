@@ -57,14 +57,16 @@ class TestRunningAnImport:
 
     def test_a_second_worker_on_the_same_import_leaves_it_be(self, staff, accounts):
         imp = _upload(staff["dp_support"], card_csv([Txn(MAY, -100, ident="A")]), statement_format="card_csv")
-        other = connections.create_connection("default")  # another worker, importing this file now
+        # Another worker is importing this file now, and has read 500 lines.
+        StatementImport.objects.filter(pk=imp.pk).update(status=ImportStatus.RUNNING, lines_read=500)
+        other = connections.create_connection("default")
         try:
             with other.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services.IMPORT_LOCK_NAMESPACE, imp.pk])
             result = services.statement_import_run(import_id=imp.pk, show_progress=False)
         finally:
             other.close()
-        assert result.status == ImportStatus.RUNNING
+        assert (result.status, result.lines_read) == (ImportStatus.RUNNING, 500)  # its progress is left be
         assert not Transaction.objects.exists()
 
     def test_an_unexpected_error_fails_the_import_writes_nothing_and_is_raised(self, staff, accounts):

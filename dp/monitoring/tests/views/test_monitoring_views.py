@@ -125,6 +125,29 @@ class TestAccountTransactions:
         later = client.get(url, {"date_from": "2026-06-01"}).content.decode()
         assert "Mystery Ltd" not in later
 
+    def test_a_restricted_persons_balance_is_not_shown_on_the_import(self, client, staff):
+        from dp.monitoring.models import StatementReconciliation
+        from dp.payments.tests.factories import PrepaidCardAccountFactory
+        from dp.people.tests.factories import PersonFactory, RestrictedPersonFactory
+
+        imp = StatementImportFactory()
+        for person, difference in ((PersonFactory(given_name="Opal"), 0), (RestrictedPersonFactory(), 4_321)):
+            StatementReconciliation.objects.create(
+                statement_import=imp,
+                account=PrepaidCardAccountFactory(person=person),
+                balance_on=MAY,
+                statement_balance_pence=10_000 + difference,
+                ledger_balance_pence=10_000,
+                difference_pence=difference,
+            )
+        restricted = imp.reconciliations.get(difference_pence=4_321).account.person
+        client.force_login(staff["payments_officer"])
+        page = client.get(reverse("monitoring:import_detail", args=[imp.pk])).content.decode()
+        assert "Opal" in page
+        assert restricted.full_name not in page
+        assert "£43.21" not in page
+        assert "1 more account is not listed because its record is restricted" in page
+
     def test_a_restricted_persons_account_is_not_found(self, client, staff):
         from dp.payments.tests.factories import PrepaidCardAccountFactory
         from dp.people.tests.factories import RestrictedPersonFactory
