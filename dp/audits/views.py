@@ -21,10 +21,10 @@ from dp.audits.access import access_audit_by_id, access_finding_by_id, access_re
 from dp.audits.constants import SIMPLE_OUTCOMES, AuditStatus, FindingStatus, Method
 from dp.audits.models import AuditCase, AuditRecovery
 from dp.core import clock
-from dp.core.errors import DirectPaymentsError, PolicyMissing
+from dp.core.errors import PolicyMissing
 from dp.core.pdf import pdf_response, render_pdf
 from dp.core.policies import StaffRequest, staff_view
-from dp.core.views import add_service_error
+from dp.core.views import form_page
 from dp.monitoring.domain.audits import allowed_audit_transitions
 from dp.monitoring.domain.recovery import MisusedPayment
 from dp.monitoring.domain.rules import RULES
@@ -50,44 +50,10 @@ def _audit_crumbs(audit: AuditCase) -> list[dict[str, str]]:
 
 
 def _form_page(
-    request: StaffRequest,
-    form: forms.Form,
-    act: Callable[[dict[str, Any]], HttpResponse],
-    *,
-    title: str,
-    caption: str,
-    breadcrumbs: list[dict[str, str]],
-    button: str,
-    intro: list[str] | None = None,
-    rows: list[tuple[str, str]] | None = None,
-    warning: str = "",
-    cancel_url: str = "",
-    button_class: str = "",
+    request: StaffRequest, form: forms.Form, act: Callable[[dict[str, Any]], HttpResponse], **kwargs: Any
 ) -> HttpResponse:
-    """A page with one form: run `act` with the cleaned data on a valid POST, showing a refusal on the form."""
-    can_submit = not warning
-    if request.method == "POST" and can_submit and form.is_valid():
-        try:
-            return act(form.cleaned_data)
-        except DirectPaymentsError as exc:
-            add_service_error(form, exc)
-    return render(
-        request,
-        "audits/form.html",
-        {
-            "form": form,
-            "title": title,
-            "caption": caption,
-            "breadcrumbs": breadcrumbs,
-            "button": button,
-            "intro": intro or [],
-            "rows": rows or [],
-            "warning": warning,
-            "can_submit": can_submit,
-            "cancel_url": cancel_url,
-            "button_class": button_class,
-        },
-    )
+    """`core.views.form_page`; a page with a warning (why it cannot be done now) has no form to send."""
+    return form_page(request, form, act, can_submit=not kwargs.get("warning"), **kwargs)
 
 
 def _not_allowed(audit: AuditCase, target: str) -> str:

@@ -12,10 +12,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from dp.core.errors import DirectPaymentsError
 from dp.core.money import format_pence
 from dp.core.policies import StaffRequest, staff_view
-from dp.core.views import add_service_error
+from dp.core.views import form_page
 from dp.monitoring import forms as f
 from dp.monitoring import selectors, services
 from dp.monitoring.access import (
@@ -73,45 +72,11 @@ def _account_crumbs(account: DirectPaymentAccount, *items: tuple[str, str]) -> l
 
 
 def _form_page(
-    request: StaffRequest,
-    form: forms.Form,
-    act: Callable[[dict[str, Any]], HttpResponse],
-    *,
-    title: str,
-    caption: str,
-    breadcrumbs: list[dict[str, str]],
-    button: str,
-    intro: list[str] | None = None,
-    rows: list[tuple[str, str]] | None = None,
-    cancel_url: str = "",
-    button_class: str = "",
-    can_submit: bool = True,
-    warning: str = "",
+    request: StaffRequest, form: forms.Form, act: Callable[[dict[str, Any]], HttpResponse], **kwargs: Any
 ) -> HttpResponse:
-    """A page with one form (file inputs allowed): run `act` on a valid POST, showing a refusal on the form."""
-    if request.method == "POST" and can_submit and form.is_valid():
-        try:
-            return act(form.cleaned_data)
-        except DirectPaymentsError as exc:
-            add_service_error(form, exc)
-    return render(
-        request,
-        "monitoring/form.html",
-        {
-            "form": form,
-            "title": title,
-            "caption": caption,
-            "breadcrumbs": breadcrumbs,
-            "button": button,
-            "intro": intro or [],
-            "rows": rows or [],
-            "cancel_url": cancel_url,
-            "button_class": button_class,
-            "can_submit": can_submit,
-            "warning": warning,
-            "multipart": any(isinstance(field, forms.FileField) for field in form.fields.values()),
-        },
-    )
+    """`core.views.form_page`, carrying the account an upload started from (`?account=`) through a POST."""
+    account = request.GET.get("account") or request.POST.get("account")
+    return form_page(request, form, act, hidden=[("account", account)] if account else [], **kwargs)
 
 
 # -- statement imports -----------------------------------------------------------------------------------

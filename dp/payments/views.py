@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from dp.cases.access import access_case_by_id
 from dp.core import clock
-from dp.core.errors import DirectPaymentsError, PolicyMissing
+from dp.core.errors import PolicyMissing
 from dp.core.pdf import pdf_response, render_pdf
 from dp.core.policies import StaffRequest, staff_view
-from dp.core.views import add_service_error
+from dp.core.views import form_page as _form_page
 from dp.councils.selectors import council_get
 from dp.payments import forms as f
 from dp.payments import selectors, services
@@ -68,47 +68,6 @@ def _person_crumbs(person: Person, *items: tuple[str, str]) -> list[dict[str, st
         (person.full_name, reverse("people:detail", args=[person.pk])),
         ("Money", reverse("payments:person_money", args=[person.pk])),
         *items,
-    )
-
-
-def _form_page(
-    request: StaffRequest,
-    form: forms.Form,
-    act: Callable[[dict[str, Any]], HttpResponse],
-    *,
-    title: str,
-    caption: str,
-    breadcrumbs: list[dict[str, str]],
-    button: str,
-    intro: list[str] | None = None,
-    rows: list[tuple[str, str]] | None = None,
-    warning: str = "",
-    can_submit: bool = True,
-    cancel_url: str = "",
-    button_class: str = "",
-) -> HttpResponse:
-    """A page with one form: run `act` with the cleaned data on a valid POST, showing a refusal on the form."""
-    if request.method == "POST" and can_submit and form.is_valid():
-        try:
-            return act(form.cleaned_data)
-        except DirectPaymentsError as exc:
-            add_service_error(form, exc)
-    return render(
-        request,
-        "payments/form.html",
-        {
-            "form": form,
-            "title": title,
-            "caption": caption,
-            "breadcrumbs": breadcrumbs,
-            "button": button,
-            "intro": intro or [],
-            "rows": rows or [],
-            "warning": warning,
-            "can_submit": can_submit,
-            "cancel_url": cancel_url,
-            "button_class": button_class,
-        },
     )
 
 
