@@ -97,3 +97,7 @@ class MonitoringEventType(models.TextChoices):
     RULE_CHANGED = "monitoring.rule_changed", "Merchant rule changed"
     RULE_ENDED = "monitoring.rule_ended", "Merchant rule ended"
     RECEIPT_UPLOADED = "monitoring.receipt_uploaded", "Receipt uploaded"
+    TRANSACTIONS_RECATEGORISED = (
+        "monitoring.transactions_recategorised",
+        "Merchant rules applied to transactions already imported",
+    )

@@ -11,11 +11,12 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any, cast
 
 from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from dp.audit_log.models import EventType
 from dp.audit_log.services import audit_event_record, snapshot
@@ -24,11 +25,13 @@ from dp.core.errors import ValidationFailed
 from dp.core.money import format_pence
 from dp.monitoring.constants import (
     ImportStatus,
+    MatchedBy,
     MonitoringEventType,
     RuleMatch,
     ScanStatus,
     SpendCategoryChoice,
     StatementFormatChoice,
+    TransactionStatus,
 )
 from dp.monitoring.domain.categorise import MerchantRule as DomainMerchantRule
 from dp.monitoring.domain.receipts import HEAD_BYTES, check_receipt
@@ -36,6 +39,7 @@ from dp.monitoring.domain.statements import ColumnMapping
 from dp.monitoring.importer import ProgressWriter, load_statement
 from dp.monitoring.models import ColumnMappingProfile, MerchantRule, Receipt, StatementImport, Transaction
 from dp.monitoring.scanning import receipt_max_bytes, receipt_scanner
+from dp.monitoring.selectors import categorisers_for_accounts
 from dp.payments.models import DirectPaymentAccount
 
 logger = logging.getLogger(__name__)
@@ -401,6 +405,157 @@ def merchant_rule_end(*, actor: Any, rule: MerchantRule, reason: str = "") -> Me
         after=snapshot(locked, RULE_FIELDS),
     )
     return locked
+
+
+# -- applying the rules again to transactions already imported ------------------------------------------------
+
+#: Accounts categorised per transaction (each chunk commits on its own, so locks are short).
+RECATEGORISE_ACCOUNTS_PER_CHUNK = 500
+#: Rows per UPDATE ... FROM (VALUES ...) statement (9 parameters a row, under PostgreSQL's 65,535).
+RECATEGORISE_ROWS_PER_UPDATE = 2000
+_CATEGORISATION_COLUMNS = ("status", "category", "plan_line_id", "payee_ref", "matched_by", "rule_ref", "reason")
+
+
+@dataclass(frozen=True)
+class _LineText:
+    """What the categoriser reads of a transaction (only the sign of the amount matters)."""
+
+    amount_pence: int
+    merchant: str
+    description: str
+    merchant_category_code: str | None
+
+
+@dataclass(frozen=True)
+class RecategoriseResult:
+    """How many transactions were looked at again, how many of them are now explained, and how many changed."""
+
+    looked_at: int
+    newly_explained: int
+    changed: int
+
+
+def _recategorise_candidates(*, since: dt.date | None, only_unexplained: bool) -> QuerySet[Transaction]:
+    """Lines that may be categorised again: never one matched to a known payee (the plan's own record of who
+    is paid wins over any rule) nor one a person linked to a contribution they recorded."""
+    lines = Transaction.objects.exclude(matched_by=MatchedBy.PAYEE).filter(contribution_receipt__isnull=True)
+    if only_unexplained:
+        lines = lines.filter(status=TransactionStatus.UNEXPLAINED)
+    if since is not None:
+        lines = lines.filter(posted_on__gte=since)
+    return lines
+
+
+def _recategorise_chunk(
+    *, account_ids: list[int], candidates: QuerySet[Transaction], today: dt.date
+) -> tuple[int, int, int]:
+    """Categorise one chunk of accounts' candidate lines again and write the changed ones set-based."""
+    groups, categorisers = categorisers_for_accounts(account_ids, on=today)
+    results: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    changes: list[tuple[Any, ...]] = []
+    looked_at = newly_explained = 0
+    rows = (
+        candidates.filter(account_id__in=account_ids)
+        .select_for_update(of=("self",))
+        .order_by("id")
+        .values_list(
+            "id",
+            "account_id",
+            "amount_pence",
+            "merchant",
+            "description",
+            "merchant_category_code",
+            *(c for c in _CATEGORISATION_COLUMNS),
+        )
+    )
+    for pk, account_id, amount_pence, merchant, description, mcc, *current in rows.iterator(chunk_size=5000):
+        looked_at += 1
+        key = (groups[account_id], merchant, description, mcc, amount_pence >= 0)
+        if key not in results:
+            result = categorisers[key[0]].categorise(_LineText(1 if key[4] else -1, merchant, description, mcc or None))
+            results[key] = (
+                result.status,
+                result.category.value if result.category else "",
+                int(result.plan_line_id) if result.plan_line_id else None,
+                result.payee_id or "",
+                result.matched_by,
+                result.rule_id or "",
+                result.reason[:500],
+            )
+        new = results[key]
+        if tuple(current) == new:
+            continue
+        changes.append((pk, *new))
+        if current[0] == TransactionStatus.UNEXPLAINED and new[0] != TransactionStatus.UNEXPLAINED:
+            newly_explained += 1
+    table = Transaction._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), RECATEGORISE_ROWS_PER_UPDATE):
+            batch = changes[start : start + RECATEGORISE_ROWS_PER_UPDATE]
+            values = ", ".join(["(%s::bigint, %s, %s, %s::bigint, %s, %s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"""
+                UPDATE {table} AS t
+                   SET status = v.status, category = v.category, plan_line_id = v.plan_line_id,
+                       payee_ref = v.payee_ref, matched_by = v.matched_by, rule_ref = v.rule_ref, reason = v.reason
+                  FROM (VALUES {values})
+                    AS v (id, status, category, plan_line_id, payee_ref, matched_by, rule_ref, reason)
+                 WHERE t.id = v.id
+                """,
+                [value for row in batch for value in row],
+            )
+    return looked_at, newly_explained, len(changes)
+
+
+def transactions_recategorise(
+    *, actor: Any, since: dt.date | None = None, only_unexplained: bool = True
+) -> RecategoriseResult:
+    """Apply the council's merchant rules in force today (and the people's current plans) to transactions
+    already imported: unexplained ones by default, or every line posted on or after `since`.
+
+    Lines matched to a known payee and contributions a person recorded are never changed. Accounts are
+    done in chunks, each in its own transaction with its lines locked, written set-based; running it again
+    changes nothing more. One audit event records the counts."""
+    candidates = _recategorise_candidates(since=since, only_unexplained=only_unexplained)
+    account_ids = list(candidates.order_by("account_id").values_list("account_id", flat=True).distinct())
+    today = clock.today()
+    looked_at = newly_explained = changed = 0
+    for start in range(0, len(account_ids), RECATEGORISE_ACCOUNTS_PER_CHUNK):
+        with transaction.atomic():
+            counts = _recategorise_chunk(
+                account_ids=account_ids[start : start + RECATEGORISE_ACCOUNTS_PER_CHUNK],
+                candidates=candidates,
+                today=today,
+            )
+        looked_at, newly_explained, changed = looked_at + counts[0], newly_explained + counts[1], changed + counts[2]
+    result = RecategoriseResult(looked_at=looked_at, newly_explained=newly_explained, changed=changed)
+    with transaction.atomic():
+        _audit(
+            actor=actor,
+            event_type=MonitoringEventType.TRANSACTIONS_RECATEGORISED,
+            subject=actor,
+            summary=(
+                f"Merchant rules applied to transactions already imported: {looked_at} looked at, "
+                f"{newly_explained} newly explained"
+            ),
+            after={
+                "since": since,
+                "only_unexplained": only_unexplained,
+                "looked_at": looked_at,
+                "newly_explained": newly_explained,
+                "changed": changed,
+            },
+        )
+    return result
+
+
+@transaction.atomic
+def transactions_recategorise_queue(*, actor: Any) -> None:
+    """Queue `transactions_recategorise` (unexplained lines, all dates) as a background task, on commit."""
+    from dp.monitoring.tasks import transactions_recategorise_task
+
+    actor_id = actor.pk
+    transaction.on_commit(lambda: transactions_recategorise_task.enqueue(actor_id))
 
 
 # -- receipts -----------------------------------------------------------------------------------------------

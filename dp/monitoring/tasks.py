@@ -11,3 +11,11 @@ from dp.monitoring import services
 def statement_import_task(import_id: int) -> None:
     """Import a queued statement file (a finished import is left alone; a busy one is skipped)."""
     services.statement_import_run(import_id=import_id)
+
+
+@task()
+def transactions_recategorise_task(actor_id: int) -> None:
+    """Apply the merchant rules to unexplained transactions already imported (safe to run again)."""
+    from dp.staff.models import User
+
+    services.transactions_recategorise(actor=User.objects.get(pk=actor_id))

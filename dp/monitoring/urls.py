@@ -14,6 +14,7 @@ urlpatterns = [
     path("monitoring/column-layouts/<int:mapping_id>/", views.mapping_edit, name="mapping_edit"),
     path("monitoring/merchant-rules/", views.rule_list, name="rule_list"),
     path("monitoring/merchant-rules/new/", views.rule_create, name="rule_create"),
+    path("monitoring/merchant-rules/apply/", views.rule_apply, name="rule_apply"),
     path("monitoring/merchant-rules/<int:rule_id>/", views.rule_edit, name="rule_edit"),
     path("monitoring/merchant-rules/<int:rule_id>/stop/", views.rule_end, name="rule_end"),
     path("monitoring/accounts/<int:account_id>/transactions/", views.account_transactions, name="account_transactions"),

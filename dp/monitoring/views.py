@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 
 from dp.core.money import format_pence
 from dp.core.policies import StaffRequest, staff_view
@@ -246,13 +247,51 @@ def rule_list(request: StaffRequest) -> HttpResponse:
     )
 
 
+def _offer_apply(done: str) -> str:
+    """A message saying what was done, with a link to apply the rules to transactions already imported."""
+    return format_html(
+        '{} <a class="govuk-notification-banner__link" href="{}">Apply the rules to transactions already imported</a>',
+        done,
+        reverse("monitoring:rule_apply"),
+    )
+
+
+@staff_view(*RULE_WRITE_ROLES)
+def rule_apply(request: StaffRequest) -> HttpResponse:
+    def act(data: dict[str, Any]) -> HttpResponse:
+        services.transactions_recategorise_queue(actor=request.user)
+        messages.success(
+            request,
+            "The rules are being applied to unexplained transactions already imported. "
+            "Transactions they now explain will show their new category in a few minutes.",
+        )
+        return redirect("monitoring:rule_list")
+
+    return _form_page(
+        request,
+        forms.Form(_posted(request)),
+        act,
+        title="Apply the rules to transactions already imported",
+        caption="Merchant rules",
+        breadcrumbs=_statements_crumbs(("Merchant rules", reverse("monitoring:rule_list"))),
+        button="Apply the rules",
+        intro=[
+            "Every unexplained transaction already imported is categorised again with the rules in use today "
+            "and each person's current support plan. This runs in the background.",
+            "Transactions matched to a known Personal Assistant or agency, and ones already explained, are "
+            "not changed.",
+        ],
+        cancel_url=reverse("monitoring:rule_list"),
+    )
+
+
 @staff_view(*RULE_WRITE_ROLES)
 def rule_create(request: StaffRequest) -> HttpResponse:
     form = f.MerchantRuleForm(_posted(request), initial={"match": "contains", "position": 100})
 
     def act(data: dict[str, Any]) -> HttpResponse:
         rule = services.merchant_rule_add(actor=request.user, **data)
-        messages.success(request, f"Rule added: {rule.pattern} is {rule.get_category_display()}")
+        messages.success(request, _offer_apply(f"Rule added: {rule.pattern} is {rule.get_category_display()}."))
         return redirect("monitoring:rule_list")
 
     return _form_page(
@@ -287,7 +326,7 @@ def rule_edit(request: StaffRequest, rule_id: int) -> HttpResponse:
 
     def act(data: dict[str, Any]) -> HttpResponse:
         services.merchant_rule_change(actor=request.user, rule=rule, **data)
-        messages.success(request, "Rule changed")
+        messages.success(request, _offer_apply("Rule changed."))
         return redirect("monitoring:rule_list")
 
     return _form_page(

@@ -24,6 +24,7 @@ EXPECTED: dict[str, Any] = {
     "monitoring:mapping_edit": RULE_WRITE,
     "monitoring:rule_list": STATEMENTS,
     "monitoring:rule_create": RULE_WRITE,
+    "monitoring:rule_apply": RULE_WRITE,
     "monitoring:rule_edit": RULE_WRITE,
     "monitoring:rule_end": RULE_WRITE,
     "monitoring:account_transactions": CARE_ROLES,

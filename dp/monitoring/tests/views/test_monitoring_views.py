@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from dp.monitoring.constants import ImportStatus, ScanStatus, TransactionStatus
+from dp.audit_log.models import Event
+from dp.monitoring.constants import ImportStatus, MonitoringEventType, ScanStatus, TransactionStatus
 from dp.monitoring.models import ColumnMappingProfile, MerchantRule, Receipt, StatementImport
 from dp.monitoring.tests.domain.statement_files import Txn, card_csv, ofx
 from dp.monitoring.tests.factories import StatementImportFactory, TransactionFactory
@@ -237,6 +238,50 @@ class TestRulesAndLayouts:
         client.force_login(staff["auditor"])
         assert client.get(reverse("monitoring:rule_list")).status_code == 200
         assert client.get(reverse("monitoring:rule_create")).status_code == 403
+
+    def test_adding_or_changing_a_rule_offers_to_apply_the_rules(self, client, staff):
+        client.force_login(staff["dp_support"])
+        data = {"pattern": "Greenway Supermarket", "match": "contains", "category": "groceries", "position": "10"}
+        added = client.post(reverse("monitoring:rule_create"), data, follow=True).content.decode()
+        apply_link = f'href="{reverse("monitoring:rule_apply")}"'
+        assert "Rule added: Greenway Supermarket" in added
+        assert f"{apply_link}>Apply the rules to transactions already imported</a>" in added
+        rule = MerchantRule.objects.get()
+        changed = client.post(reverse("monitoring:rule_edit", args=[rule.pk]), data, follow=True).content.decode()
+        assert f"{apply_link}>Apply the rules to transactions already imported</a>" in changed
+
+    def test_the_rules_are_applied_to_transactions_already_imported_in_the_background(
+        self, client, staff, django_capture_on_commit_callbacks
+    ):
+        line = TransactionFactory(merchant="ATM Market Street", merchant_category_code="")
+        client.force_login(staff["payments_officer"])
+        listing = client.get(reverse("monitoring:rule_list")).content.decode()
+        assert f'href="{reverse("monitoring:rule_apply")}"' in listing
+        assert (
+            "Apply the rules to transactions already imported"
+            in client.get(reverse("monitoring:rule_apply")).content.decode()
+        )
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = client.post(reverse("monitoring:rule_apply"), {})
+        assert response.url == reverse("monitoring:rule_list")
+        assert len(callbacks) == 1
+        line.refresh_from_db()
+        assert line.status == TransactionStatus.CASH
+        assert "being applied" in client.get(response.url).content.decode()
+        event = Event.objects.get(event_type=MonitoringEventType.TRANSACTIONS_RECATEGORISED)
+        assert event.acting_user == staff["payments_officer"]
+
+    def test_only_those_who_write_rules_may_apply_them(self, client, staff, django_capture_on_commit_callbacks):
+        line = TransactionFactory(merchant="ATM Market Street", merchant_category_code="")
+        client.force_login(staff["auditor"])
+        listing = client.get(reverse("monitoring:rule_list")).content.decode()
+        assert reverse("monitoring:rule_apply") not in listing
+        assert client.get(reverse("monitoring:rule_apply")).status_code == 403
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            assert client.post(reverse("monitoring:rule_apply"), {}).status_code == 403
+        assert callbacks == []
+        line.refresh_from_db()
+        assert line.status == TransactionStatus.UNEXPLAINED
 
     def test_add_a_providers_layout(self, client, staff):
         client.force_login(staff["payments_officer"])
