@@ -258,9 +258,15 @@ def _calculate_in_python(run: PaymentRun, rows: list[_DueRow]) -> None:
     """Periods with a change of amounts inside them (pro-rated by days), schedules with an adjustment
     to settle (added to, or taken from, the first payment of the schedule in this run), and schedules
     with a recovery to take off their payments (`domain.schedule.take_recovery`: at most one instalment
-    of each deduction per run). A few queries for all of them, whatever their number."""
+    of each deduction per run, and together at most the council's `recovery_max_deduction_percent` of
+    each payment). A few queries for all of them, whatever their number."""
     from dp.payments.models import PaymentRunException, RecoveryDeductionTaken, ScheduleChange
-    from dp.payments.selectors import open_adjustments_for, open_recovery_deductions_for, schedule_terms
+    from dp.payments.selectors import (
+        open_adjustments_for,
+        open_recovery_deductions_for,
+        recovery_max_deduction_percent,
+        schedule_terms,
+    )
 
     by_schedule: dict[int, list[_DueRow]] = defaultdict(list)
     for row in rows:
@@ -272,6 +278,8 @@ def _calculate_in_python(run: PaymentRun, rows: list[_DueRow]) -> None:
         changes[change.schedule_id].append(change)
     adjustments = open_adjustments_for(ids)
     deductions = open_recovery_deductions_for(ids)
+    # Every payment of the run is paid on run.pay_on, so one policy value caps them all.
+    max_percent = recovery_max_deduction_percent(run.pay_on) if deductions else None
     payments: list[Payment] = []
     held: list[PaymentRunException] = []
     to_settle: list[tuple[Payment, list[tuple[ScheduleAdjustment, int, int]], int]] = []
@@ -303,7 +311,11 @@ def _calculate_in_python(run: PaymentRun, rows: list[_DueRow]) -> None:
             contribution_adjustment = sum(left for _, _, left in open_adjustments)
             settlement = settle_in_next_payment(next_payment_pence=regular, adjustment_pence=adjustment)
             applied = settlement.payment_pence - regular
-            taken = take_recovery(payable_pence=settlement.payment_pence, limits=[left for _, left in to_take])
+            taken = take_recovery(
+                payable_pence=settlement.payment_pence,
+                limits=[left for _, left in to_take],
+                max_percent=max_percent,
+            )
             taken_here = [(deduction, amount) for (deduction, _), amount in zip(to_take, taken, strict=True) if amount]
             to_take = [(deduction, left - amount) for (deduction, left), amount in zip(to_take, taken, strict=True)]
             payment = Payment(

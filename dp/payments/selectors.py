@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -94,6 +95,19 @@ def bank_change_hold_days(on: dt.date) -> int:
 def one_off_max_pence(on: dt.date) -> int | None:
     try:
         return int(policy_value_get(policy.ONE_OFF_MAX.key, on=on))
+    except PolicyMissing:
+        return None
+
+
+#: Registered by dp.audits.policy (MAX_DEDUCTION_PERCENT); read by its key because payments may not import audits.
+RECOVERY_MAX_DEDUCTION_PERCENT_KEY = "recovery_max_deduction_percent"
+
+
+def recovery_max_deduction_percent(on: dt.date) -> Decimal | None:
+    """The largest share of one payment recovery may take, in force on `on`; None when the council has not set
+    it (recovery may then take up to the whole payment)."""
+    try:
+        return Decimal(int(policy_value_get(RECOVERY_MAX_DEDUCTION_PERCENT_KEY, on=on)))
     except PolicyMissing:
         return None
 

@@ -39,6 +39,8 @@ For the payment-run engine this module also provides, on the same arithmetic:
   (never paying a negative amount) and spreading a recovery over several payments with
   `dp.core.money.allocate`, so the instalments add up exactly (DP-REP-01: future payments may be
   reduced to recover);
+* `take_recovery`: what recovery deductions take off one payment, never more than the council's
+  `recovery_max_deduction_percent` of it (local policy) nor than the payment;
 * `end_direct_payment`: ending mid-period; the days after the last day are not due, so the part
   of the advance paid for them is recovered (DP-PAY-02 "in advance"; DP-TERM-01..03);
 * `scheduled_items`: regular period payments and one-off payments (RULES.md §4 "One-off
@@ -605,13 +607,21 @@ def settle_in_next_payment(*, next_payment_pence: int, adjustment_pence: int) ->
     return Settlement(payment_pence=0, carried_forward_pence=-total)
 
 
-def take_recovery(*, payable_pence: int, limits: Sequence[int]) -> list[int]:
+def take_recovery(*, payable_pence: int, limits: Sequence[int], max_percent: Decimal | int | None = None) -> list[int]:
     """How much each recovery deduction takes off one payment: in order (oldest first), each takes up to its
     limit (`min(instalment, outstanding)`, less anything it already took in this run) and never more than
     is left of the payment, so the payment is never below nothing. DP-REP-01 (future payments may be
-    reduced to recover; local policy)."""
+    reduced to recover; local policy).
+
+    `max_percent` is the council's largest share of one payment that recovery may take (local policy
+    `recovery_max_deduction_percent`, "a manageable way to repay", in force on the payment's pay date): all
+    the deductions together take at most `recovery_deduction_cap(payable_pence, max_percent)`, so a payment
+    that has shrunk since the recovery was decided still leaves the person money for their care. What is
+    not taken stays outstanding for later runs. `None` (the council has not set it) keeps the cap at the
+    whole payment, as the policy's help text says ("leave unset to allow up to the whole payment").
+    """
     _check_amount(payable_pence, "payable_pence")
-    left = payable_pence
+    left = recovery_deduction_cap(payable_pence, max_percent)
     taken = []
     for limit in limits:
         _check_amount(limit, "limit")
@@ -619,6 +629,20 @@ def take_recovery(*, payable_pence: int, limits: Sequence[int]) -> list[int]:
         taken.append(amount)
         left -= amount
     return taken
+
+
+def recovery_deduction_cap(payable_pence: int, max_percent: Decimal | int | None) -> int:
+    """The most recovery may take off a payment of `payable_pence`: `max_percent` of it rounded to the penny
+    half up (`dp.core.money.round_to_pence`, the same figure dp.monitoring checks an instalment plan
+    against when the recovery is decided), or the whole payment when the council has set no percentage.
+    Local policy `recovery_max_deduction_percent` (DP-REP-01)."""
+    _check_amount(payable_pence, "payable_pence")
+    if max_percent is None:
+        return payable_pence
+    percent = Decimal(max_percent)
+    if not 0 <= percent <= 100:
+        raise ValidationFailed("max_percent must be between 0 and 100", field="max_percent")
+    return round_to_pence(payable_pence * percent / 100)
 
 
 def recovery_instalments(total_pence: int, instalments: int) -> list[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -690,6 +691,55 @@ class TestSettlement:
         parts = recovery_instalments(total, count)
         assert sum(parts) == total
         assert max(parts) - min(parts) <= 1
+
+
+class TestRecoveryCap:
+    """The council's `recovery_max_deduction_percent` caps what recovery takes from each payment."""
+
+    def test_exactly_the_cap_is_taken_in_full(self):
+        assert s.take_recovery(payable_pence=1000, limits=[250], max_percent=25) == [250]
+
+    def test_one_penny_over_the_cap_is_limited_to_the_cap(self):
+        assert s.take_recovery(payable_pence=1000, limits=[251], max_percent=25) == [250]
+
+    def test_the_cap_covers_all_deductions_together_oldest_first(self):
+        assert s.take_recovery(payable_pence=1000, limits=[200, 200], max_percent=25) == [200, 50]
+
+    def test_zero_percent_takes_nothing(self):
+        assert s.take_recovery(payable_pence=1000, limits=[300], max_percent=0) == [0]
+
+    def test_a_hundred_percent_may_take_the_whole_payment(self):
+        assert s.take_recovery(payable_pence=1000, limits=[1000], max_percent=100) == [1000]
+        assert s.take_recovery(payable_pence=1000, limits=[1001], max_percent=100) == [1000]
+
+    def test_no_policy_keeps_taking_up_to_the_whole_payment(self):
+        assert s.take_recovery(payable_pence=1000, limits=[1000], max_percent=None) == [1000]
+        assert s.recovery_deduction_cap(1000, None) == 1000
+
+    def test_the_cap_rounds_half_up_to_the_penny(self):
+        assert s.recovery_deduction_cap(1002, Decimal(25)) == 251  # 250.5p
+        assert s.recovery_deduction_cap(1001, Decimal(25)) == 250  # 250.25p
+
+    @pytest.mark.parametrize("percent", [Decimal("-1"), Decimal("100.01")])
+    def test_a_percentage_outside_0_to_100_is_refused(self, percent):
+        with pytest.raises(ValidationFailed) as info:
+            s.take_recovery(payable_pence=1000, limits=[1], max_percent=percent)
+        assert info.value.field == "max_percent"
+
+    @given(
+        st.integers(0, 10**9),
+        st.lists(st.integers(0, 10**9), max_size=5),
+        st.one_of(st.none(), st.integers(0, 100)),
+    )
+    def test_never_above_the_cap_the_payment_or_a_limit(self, payable, limits, percent):
+        taken = s.take_recovery(payable_pence=payable, limits=limits, max_percent=percent)
+        cap = payable if percent is None else s.recovery_deduction_cap(payable, percent)
+        assert cap <= payable
+        assert sum(taken) <= cap
+        assert sum(taken) == min(cap, sum(limits))
+        assert all(0 <= t <= limit for t, limit in zip(taken, limits, strict=True))
+        if percent is not None:
+            assert sum(taken) * 100 <= payable * percent + 50  # at most half a penny over, from rounding
 
 
 # -- ending --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import time_machine
 
 from dp.audit_log.models import Event
 from dp.core.errors import TransitionNotAllowed, ValidationFailed
+from dp.councils.models import PolicyValue
 from dp.ledger.models import Journal
 from dp.ledger.selectors import account_balance_pence, unbalanced_journals
 from dp.ledger.services import journal_post
@@ -153,6 +154,39 @@ class TestTakenFromPayments:
         run_on(setup, START)
         payment = Payment.objects.get(schedule=s)
         assert (payment.recovery_pence, payment.amount_pence) == (20000, 0)
+
+    def test_a_shrunken_payment_is_capped_at_the_council_percentage_in_force_on_the_pay_date(
+        self, setup, staff, council
+    ):
+        PolicyValue.objects.create(
+            council=council,
+            key="recovery_max_deduction_percent",
+            value=25,
+            effective_from=SECOND,
+            set_at=dt.datetime(2026, 3, 18, tzinfo=dt.UTC),
+            reason="Test policy",
+        )
+        s = schedule(staff)
+        deduct(staff, s, total=100000, instalment=50000)
+        run_on(setup, START)  # no cap in force yet: the whole instalment
+        services.schedule_change_amounts(
+            actor=None,
+            schedule=s,
+            effective_on=SECOND,
+            weekly_budget_pence=10000,
+            weekly_contribution_pence=5000,
+            reason="Reassessed",
+        )
+        run_on(setup, SECOND)  # £200 a period now: at most 25% of it, £50
+        run_on(setup, THIRD)
+        payments = Payment.objects.filter(schedule=s).order_by("pay_on")
+        assert [(p.regular_pence, p.recovery_pence, p.amount_pence) for p in payments] == [
+            (REGULAR, 50000, REGULAR - 50000),
+            (20000, 5000, 15000),
+            (20000, 5000, 15000),
+        ]
+        (row,) = schedule_recovery_deductions(s)
+        assert (row.taken_pence, row.outstanding_pence) == (60000, 40000)  # type: ignore[attr-defined]
 
     def test_catching_up_two_periods_takes_one_instalment(self, setup, staff, frozen):
         s = schedule(staff)
