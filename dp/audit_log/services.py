@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from dp.audit_log.models import Event, EventType
+from dp.audit_log.models import Event
 from dp.core import clock
 
 
@@ -36,7 +36,7 @@ def _json_safe(value: Any) -> Any:
 def audit_event_record(
     *,
     actor: Any,
-    event_type: EventType,
+    event_type: str,
     subject: models.Model,
     summary: str,
     person: Any = None,
@@ -45,7 +45,10 @@ def audit_event_record(
     after: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Event:
-    """Record that `actor` did `event_type` to `subject`. Must run inside the caller's transaction."""
+    """Record that `actor` did `event_type` to `subject`. Must run inside the caller's transaction.
+
+    `event_type` is a stable code: one of `EventType` or of an app's own choices added with
+    `register_event_types` (e.g. `PaymentEventType.RUN_APPROVED`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit events are written inside the service's transaction.")
     data: dict[str, Any] = {}

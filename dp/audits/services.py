@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
 
-from dp.audit_log.models import EventType
 from dp.audit_log.services import audit_event_record
 from dp.audits import selectors
 from dp.audits.constants import (
@@ -57,31 +55,6 @@ from dp.payments.services import recovery_deduction_cancel, recovery_deduction_c
 from dp.staff.models import User
 
 
-def _event(
-    *,
-    actor: Any,
-    event_type: AuditEventType,
-    subject: Model,
-    summary: str,
-    person: Any,
-    case: Any = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> None:
-    audit_event_record(
-        actor=actor,
-        event_type=cast(EventType, event_type),
-        subject=subject,
-        summary=summary,
-        person=person,
-        case=case,
-        before=before,
-        after=after,
-        extra=extra,
-    )
-
-
 def _required(text: str, field: str, message: str) -> str:
     if not (text or "").strip():
         raise ValidationFailed(message, field=field)
@@ -105,7 +78,7 @@ def finding_dismiss(*, actor: User, finding: Finding, reason: str) -> Finding:
     finding.dismissed_by = actor
     finding.dismissed_at = clock.now()
     finding.save(update_fields=["status", "dismissed_reason", "dismissed_by", "dismissed_at"])
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.FINDING_DISMISSED,
         subject=finding,
@@ -154,7 +127,7 @@ def _move(
         note=note,
         evidence=evidence or {},
     )
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.AUDIT_MOVED,
         subject=audit,
@@ -195,7 +168,7 @@ def _open(
     AuditStep.objects.create(
         audit=audit, to_status=AuditStatus.OPENED, occurred_at=clock.now(), by=actor, note=reasons, evidence=evidence
     )
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.AUDIT_OPENED,
         subject=audit,
@@ -395,7 +368,7 @@ def _save_proposal(
         response_ends_on=proposal.response_ends_on,
         proposed_by=actor,
     )
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.RECOVERY_PROPOSED,
         subject=recovery,
@@ -536,7 +509,7 @@ def recovery_discussion_record(
     if person_responded and recovery.response_received_on is None:
         recovery.response_received_on = held_on
         recovery.save(update_fields=["response_received_on"])
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.RECOVERY_DISCUSSED,
         subject=recovery,
@@ -627,7 +600,7 @@ def recovery_decide(
             "recoup_reference",
         ]
     )
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.RECOVERY_DECIDED,
         subject=recovery,
@@ -702,7 +675,7 @@ def recovery_approve(*, actor: User, recovery: AuditRecovery) -> AuditRecovery:
     recovery.save(
         update_fields=["refund_journal", "raised_journal", "deduction", "approved_by", "approved_at", "approved_on"]
     )
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.RECOVERY_APPROVED,
         subject=recovery,
@@ -748,7 +721,7 @@ def recovery_settle(*, actor: User, recovery: AuditRecovery, received_on: dt.dat
     )
     recovery.settled_on = received_on
     recovery.save(update_fields=["received_journal", "settled_on"])
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.RECOVERY_SETTLED,
         subject=recovery,
@@ -788,7 +761,7 @@ def recovery_review_request(
     recovery.review_requested_on = requested_on
     recovery.review_reason = reason
     recovery.save(update_fields=["review_requested_on", "review_reason"])
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.RECOVERY_REVIEW_REQUESTED,
         subject=recovery,
@@ -848,7 +821,7 @@ def recovery_review_decide(*, actor: User, recovery: AuditRecovery, outcome: str
     recovery.save(
         update_fields=["review_outcome", "review_notes", "review_decided_by", "review_decided_on", "overturn_journal"]
     )
-    _event(
+    audit_event_record(
         actor=actor,
         event_type=AuditEventType.RECOVERY_REVIEW_DECIDED,
         subject=recovery,
@@ -875,7 +848,7 @@ def monitoring_sweep(*, actor: User | None, as_of: dt.date, workers: int = 1) ->
     council = council_get()
     if council is not None:
         with transaction.atomic():
-            _event(
+            audit_event_record(
                 actor=actor,
                 event_type=AuditEventType.SWEEP_RUN,
                 subject=council,

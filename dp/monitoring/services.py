@@ -12,13 +12,12 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
-from dp.audit_log.models import EventType
 from dp.audit_log.services import audit_event_record, snapshot
 from dp.core import clock
 from dp.core.errors import ValidationFailed
@@ -47,27 +46,6 @@ logger = logging.getLogger(__name__)
 #: Advisory lock namespace for statement imports (one importer per import at a time).
 IMPORT_LOCK_NAMESPACE = 5301
 MAX_STATEMENT_BYTES = 2 * 1024 * 1024 * 1024
-
-
-def _audit(
-    *,
-    actor: Any,
-    event_type: MonitoringEventType,
-    subject: Model,
-    summary: str,
-    person: Any = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    audit_event_record(
-        actor=actor,
-        event_type=cast(EventType, event_type),
-        subject=subject,
-        summary=summary,
-        person=person,
-        before=before,
-        after=after,
-    )
 
 
 # -- statement imports ----------------------------------------------------------------------------------
@@ -124,7 +102,7 @@ def statement_import_create(
     )
     imp.file.save(name, file, save=False)
     imp.save()
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=MonitoringEventType.IMPORT_QUEUED,
         subject=imp,
@@ -152,7 +130,7 @@ def statement_import_retry(*, actor: Any, statement_import: StatementImport) -> 
     imp.error_message, imp.error_line, imp.error_field = "", None, ""
     imp.lines_read = imp.bytes_read = 0
     imp.save(update_fields=["status", "error_message", "error_line", "error_field", "lines_read", "bytes_read"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=MonitoringEventType.IMPORT_QUEUED,
         subject=imp,
@@ -194,7 +172,7 @@ def _mark_failed(import_id: int, *, message: str, line: int | None, field: str) 
         imp.error_line = line
         imp.error_field = field[:100]
         imp.save(update_fields=["status", "finished_at", "error_message", "error_line", "error_field"])
-        _audit(
+        audit_event_record(
             actor=imp.uploaded_by,
             event_type=MonitoringEventType.IMPORT_FAILED,
             subject=imp,
@@ -248,7 +226,7 @@ def statement_import_run(
             imp.first_posted_on, imp.last_posted_on = result.first_posted_on, result.last_posted_on
             imp.error_message, imp.error_line, imp.error_field = "", None, ""
             imp.save()
-            _audit(
+            audit_event_record(
                 actor=imp.uploaded_by,
                 event_type=MonitoringEventType.IMPORT_DONE,
                 subject=imp,
@@ -303,7 +281,7 @@ def column_mapping_save(*, actor: Any, provider: str, mapping: dict[str, Any]) -
     profile.mapping = checked.to_json()
     profile.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     profile.save()
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=MonitoringEventType.MAPPING_SAVED,
         subject=profile,
@@ -350,7 +328,7 @@ def merchant_rule_add(
         effective_from=effective_from or clock.today(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=MonitoringEventType.RULE_ADDED,
         subject=rule,
@@ -373,7 +351,7 @@ def merchant_rule_change(
     locked.pattern, locked.match, locked.category = pattern.strip(), match, category
     locked.position, locked.note = position, note.strip()
     locked.save(update_fields=["pattern", "match", "category", "position", "note", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=MonitoringEventType.RULE_CHANGED,
         subject=locked,
@@ -396,7 +374,7 @@ def merchant_rule_end(*, actor: Any, rule: MerchantRule, reason: str = "") -> Me
     if reason.strip():
         locked.note = f"{locked.note}\nEnded: {reason.strip()}".strip()
     locked.save(update_fields=["ended_on", "ended_by", "note", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=MonitoringEventType.RULE_ENDED,
         subject=locked,
@@ -530,7 +508,7 @@ def transactions_recategorise(
         looked_at, newly_explained, changed = looked_at + counts[0], newly_explained + counts[1], changed + counts[2]
     result = RecategoriseResult(looked_at=looked_at, newly_explained=newly_explained, changed=changed)
     with transaction.atomic():
-        _audit(
+        audit_event_record(
             actor=actor,
             event_type=MonitoringEventType.TRANSACTIONS_RECATEGORISED,
             subject=actor,
@@ -620,7 +598,7 @@ def receipt_upload(
         if transaction_ is not None
         else "a period"
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=MonitoringEventType.RECEIPT_UPLOADED,
         subject=receipt,

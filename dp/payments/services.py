@@ -8,12 +8,11 @@ run is in `dp.payments.engine`; the services here own its workflow.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Sum
+from django.db.models import Sum
 
-from dp.audit_log.models import EventType
 from dp.audit_log.services import audit_event_record
 from dp.cases.models import Case
 from dp.core import clock
@@ -82,29 +81,6 @@ HOLDER_RELATIONSHIPS = (
 )
 
 
-def _audit(
-    *,
-    actor: Any,
-    event_type: PaymentEventType,
-    subject: Model,
-    summary: str,
-    person: Person | None = None,
-    case: Case | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    audit_event_record(
-        actor=actor,
-        event_type=cast(EventType, event_type),
-        subject=subject,
-        summary=summary,
-        person=person,
-        case=case,
-        before=before,
-        after=after,
-    )
-
-
 # -- accounts -----------------------------------------------------------------------------------------
 
 
@@ -136,7 +112,7 @@ def _bank_details(account_name: str, sort_code: str, account_number: str) -> tup
 
 
 def _opened(actor: Any, account: DirectPaymentAccount, summary: str) -> DirectPaymentAccount:
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.ACCOUNT_OPENED,
         subject=account,
@@ -151,7 +127,7 @@ def _opened(actor: Any, account: DirectPaymentAccount, summary: str) -> DirectPa
     for schedule in waiting.exclude(status=ScheduleStatus.ENDED).select_related("person", "case"):
         schedule.account = account
         schedule.save(update_fields=["account", "updated_at"])
-        _audit(
+        audit_event_record(
             actor=actor,
             event_type=PaymentEventType.SCHEDULE_ACCOUNT_CHANGED,
             subject=schedule,
@@ -287,7 +263,7 @@ def account_card_status_change(
     before = account.card_status
     account.card_status = card_status
     account.save(update_fields=["card_status", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.ACCOUNT_CARD_STATUS,
         subject=account,
@@ -314,7 +290,7 @@ def account_close(*, actor: Any, account: DirectPaymentAccount, reason: str, clo
         account.card_status = CardStatus.CLOSED
         fields.append("card_status")
     account.save(update_fields=fields)
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.ACCOUNT_CLOSED,
         subject=account,
@@ -363,7 +339,7 @@ def bank_details_change_request(
         f"We have been asked to change the bank account your direct payment is paid into, to the account ending "
         f"{change.masked_account_number[-4:]}. If you did not ask for this, contact us straight away.",
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.BANK_CHANGE_REQUESTED,
         subject=account,
@@ -403,7 +379,7 @@ def bank_details_change_confirm(*, actor: Any, change: BankDetailsChange, note: 
         NoticeKind.BANK_DETAILS_CHANGED,
         f"Your direct payment will now be paid into the account ending {account.masked_account_number[-4:]}.",
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.BANK_CHANGE_CONFIRMED,
         subject=account,
@@ -434,7 +410,7 @@ def bank_details_change_reject(*, actor: Any, change: BankDetailsChange, note: s
         NoticeKind.BANK_DETAILS_CHANGE_REJECTED,
         "We have not changed the bank account your direct payment is paid into. Contact us if you need to.",
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.BANK_CHANGE_REJECTED,
         subject=change.account,
@@ -470,7 +446,7 @@ def money_manager_add(
         contact=contact.strip(),
         added_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.MONEY_MANAGER_ADDED,
         subject=manager,
@@ -558,7 +534,7 @@ def schedule_create_for_case(
         created_by=schedule.created_by,
         created_at=clock.now(),
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.SCHEDULE_CREATED,
         subject=schedule,
@@ -591,7 +567,7 @@ def schedule_agreement_signed(*, actor: Any, schedule: PaymentSchedule, signed_o
         return schedule
     schedule.agreement_signed_on = signed_on
     schedule.save(update_fields=["agreement_signed_on", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.SCHEDULE_AGREEMENT_SIGNED,
         subject=schedule,
@@ -614,7 +590,7 @@ def schedule_account_change(*, actor: Any, schedule: PaymentSchedule, account: D
     before = schedule.account_id
     schedule.account = account
     schedule.save(update_fields=["account", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.SCHEDULE_ACCOUNT_CHANGED,
         subject=schedule,
@@ -706,7 +682,7 @@ def schedule_change_amounts(
                 created_at=clock.now(),
             )
             summary += f" Adjustment for periods already paid: {format_pence(adjustment.council_adjustment_pence)}."
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.SCHEDULE_CHANGED,
         subject=schedule,
@@ -797,7 +773,7 @@ def schedule_for_agreement(
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             created_at=clock.now(),
         )
-        _audit(
+        audit_event_record(
             actor=actor,
             event_type=PaymentEventType.ONE_OFF_ADDED,
             subject=schedule,
@@ -931,7 +907,7 @@ def schedule_suspend(*, actor: Any, schedule: PaymentSchedule, reason: str) -> P
     schedule.status_reason = reason.strip()
     schedule.status_changed_at = clock.now()
     schedule.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.SCHEDULE_SUSPENDED,
         subject=schedule,
@@ -960,7 +936,7 @@ def schedule_resume(*, actor: Any, schedule: PaymentSchedule, resume_on: dt.date
     schedule.status_changed_at = clock.now()
     schedule.payable_from_on = max(schedule.payable_from_on, resume_on)
     schedule.save(update_fields=["status", "status_reason", "status_changed_at", "payable_from_on", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.SCHEDULE_RESUMED,
         subject=schedule,
@@ -1049,7 +1025,7 @@ def schedule_end(*, actor: Any, schedule: PaymentSchedule, last_day_on: dt.date,
             idempotency_key=f"schedule-end:{schedule.pk}:contribution",
             actor=actor,
         )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.SCHEDULE_ENDED,
         subject=schedule,
@@ -1091,7 +1067,7 @@ def one_off_payment_add(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         created_at=clock.now(),
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.ONE_OFF_ADDED,
         subject=schedule,
@@ -1171,7 +1147,7 @@ def _recovery_deduction_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         created_at=clock.now(),
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.RECOVERY_DEDUCTION_CREATED,
         subject=schedule,
@@ -1207,7 +1183,7 @@ def recovery_deduction_cancel(actor: Any, deduction: RecoveryDeduction, reason: 
     deduction.cancelled_at = clock.now()
     deduction.cancel_reason = reason.strip()
     deduction.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.RECOVERY_DEDUCTION_CANCELLED,
         subject=schedule,
@@ -1254,7 +1230,7 @@ def contribution_receipt_record(
         actor=actor,
     )
     receipt.save(update_fields=["journal"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.CONTRIBUTION_RECEIVED,
         subject=schedule,
@@ -1289,7 +1265,7 @@ def bank_holiday_add(*, actor: Any, on: dt.date, name: str) -> BankHoliday:
     if BankHoliday.objects.filter(on=on).exists():
         raise ValidationFailed("That day is already a bank holiday", field="on")
     holiday = BankHoliday.objects.create(on=on, name=name.strip(), added_by=actor)
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.BANK_HOLIDAY_ADDED,
         subject=holiday,
@@ -1312,7 +1288,7 @@ def bacs_originator_set(
         name=bacs.bacs_name(name, field="name"),
         set_by=actor,
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.ORIGINATOR_SET,
         subject=originator,
@@ -1382,7 +1358,7 @@ def _payment_run_create(*, actor: Any, pay_on: dt.date, request_key: str) -> Pay
         horizon=horizon_on(pay_on, holidays),
         hold_since=clock.now() - dt.timedelta(days=hold_days),
     )
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.RUN_CREATED,
         subject=run,
@@ -1411,7 +1387,7 @@ def payment_run_approve(*, actor: Any, run: PaymentRun) -> PaymentRun:
     run.approved_by = actor
     run.approved_at = clock.now()
     run.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.RUN_APPROVED,
         subject=run,
@@ -1437,7 +1413,7 @@ def payment_run_cancel(*, actor: Any, run: PaymentRun, reason: str) -> PaymentRu
     run.cancelled_at = clock.now()
     run.cancel_reason = reason.strip()
     run.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.RUN_CANCELLED,
         subject=run,
@@ -1460,7 +1436,7 @@ def payment_run_start(*, actor: Any, run: PaymentRun) -> PaymentRun:
         run.started_at = clock.now()
         run.progress_note = "Waiting for the background worker"
         run.save(update_fields=["status", "started_by", "started_at", "progress_note", "updated_at"])
-        _audit(
+        audit_event_record(
             actor=actor,
             event_type=PaymentEventType.RUN_STARTED,
             subject=run,
@@ -1511,7 +1487,7 @@ def payment_run_start_now(*, actor: Any, run: PaymentRun) -> PaymentRun:
     run.started_by = actor if getattr(actor, "is_authenticated", False) else None
     run.started_at = clock.now()
     run.save(update_fields=["status", "started_by", "started_at", "updated_at"])
-    _audit(
+    audit_event_record(
         actor=actor,
         event_type=PaymentEventType.RUN_STARTED,
         subject=run,
@@ -1524,7 +1500,7 @@ def payment_run_start_now(*, actor: Any, run: PaymentRun) -> PaymentRun:
 
 def record_run_completed(run: PaymentRun, files: list[PaymentFile]) -> None:
     """Called by the engine inside the transaction that marks the run sent."""
-    _audit(
+    audit_event_record(
         actor=None,
         event_type=PaymentEventType.RUN_COMPLETED,
         subject=run,
