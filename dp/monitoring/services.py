@@ -10,13 +10,13 @@ import codecs
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dp.audit_log.services import audit_event_record, snapshot
 from dp.core import clock
@@ -40,6 +40,8 @@ from dp.monitoring.models import ColumnMappingProfile, MerchantRule, Receipt, St
 from dp.monitoring.scanning import receipt_max_bytes, receipt_scanner
 from dp.monitoring.selectors import categorisers_for_accounts
 from dp.payments.models import DirectPaymentAccount
+from dp.plans.constants import PlanStatus
+from dp.plans.models import SupportPlan
 
 logger = logging.getLogger(__name__)
 
@@ -413,12 +415,31 @@ class RecategoriseResult:
     changed: int
 
 
-def _recategorise_candidates(*, since: dt.date | None, only_unexplained: bool) -> QuerySet[Transaction]:
-    """Lines that may be categorised again: never one matched to a known payee (the plan's own record of who
-    is paid wins over any rule) nor one a person linked to a contribution they recorded."""
-    lines = Transaction.objects.exclude(matched_by=MatchedBy.PAYEE).filter(contribution_receipt__isnull=True)
-    if only_unexplained:
-        lines = lines.filter(status=TransactionStatus.UNEXPLAINED)
+def _recategorise_candidates(
+    *,
+    since: dt.date | None,
+    only_unexplained: bool,
+    account_ids: Sequence[int] | None = None,
+    plan_matches: bool = False,
+) -> QuerySet[Transaction]:
+    """Lines that may be categorised again. Never a contribution a person recorded (linked to its
+    `ContributionReceipt`) nor a line staff categorised by hand (`matched_by = "manual"`).
+
+    Applying the rules (`plan_matches=False`) never changes a line matched to a known payee either: the
+    plan's own record of who is paid wins over any rule. After the person's plan changed (`plan_matches=True`)
+    the lines the plan decides are looked at: unexplained ones, ones put against a plan line, and ones
+    matched to a payee of the plan (who may have been added or removed)."""
+    lines = Transaction.objects.filter(contribution_receipt__isnull=True)
+    if plan_matches:
+        lines = lines.filter(
+            Q(status=TransactionStatus.UNEXPLAINED) | Q(plan_line__isnull=False) | Q(matched_by=MatchedBy.PAYEE)
+        )
+    else:
+        lines = lines.exclude(matched_by=MatchedBy.PAYEE)
+        if only_unexplained:
+            lines = lines.filter(status=TransactionStatus.UNEXPLAINED)
+    if account_ids is not None:
+        lines = lines.filter(account_id__in=account_ids)
     if since is not None:
         lines = lines.filter(posted_on__gte=since)
     return lines
@@ -485,16 +506,8 @@ def _recategorise_chunk(
     return looked_at, newly_explained, len(changes)
 
 
-def transactions_recategorise(
-    *, actor: Any, since: dt.date | None = None, only_unexplained: bool = True
-) -> RecategoriseResult:
-    """Apply the council's merchant rules in force today (and the people's current plans) to transactions
-    already imported: unexplained ones by default, or every line posted on or after `since`.
-
-    Lines matched to a known payee and contributions a person recorded are never changed. Accounts are
-    done in chunks, each in its own transaction with its lines locked, written set-based; running it again
-    changes nothing more. One audit event records the counts."""
-    candidates = _recategorise_candidates(since=since, only_unexplained=only_unexplained)
+def _recategorise(candidates: QuerySet[Transaction]) -> RecategoriseResult:
+    """Categorise the candidate lines again, a chunk of accounts per transaction (not inside the caller's)."""
     account_ids = list(candidates.order_by("account_id").values_list("account_id", flat=True).distinct())
     today = clock.today()
     looked_at = newly_explained = changed = 0
@@ -506,22 +519,34 @@ def transactions_recategorise(
                 today=today,
             )
         looked_at, newly_explained, changed = looked_at + counts[0], newly_explained + counts[1], changed + counts[2]
-    result = RecategoriseResult(looked_at=looked_at, newly_explained=newly_explained, changed=changed)
+    return RecategoriseResult(looked_at=looked_at, newly_explained=newly_explained, changed=changed)
+
+
+def transactions_recategorise(
+    *, actor: Any, since: dt.date | None = None, only_unexplained: bool = True
+) -> RecategoriseResult:
+    """Apply the council's merchant rules in force today (and the people's current plans) to transactions
+    already imported: unexplained ones by default, or every line posted on or after `since`.
+
+    Lines matched to a known payee, contributions a person recorded and lines staff categorised by hand are
+    never changed. Accounts are done in chunks, each in its own transaction with its lines locked, written
+    set-based; running it again changes nothing more. One audit event records the counts."""
+    result = _recategorise(_recategorise_candidates(since=since, only_unexplained=only_unexplained))
     with transaction.atomic():
         audit_event_record(
             actor=actor,
             event_type=MonitoringEventType.TRANSACTIONS_RECATEGORISED,
             subject=actor,
             summary=(
-                f"Merchant rules applied to transactions already imported: {looked_at} looked at, "
-                f"{newly_explained} newly explained"
+                f"Merchant rules applied to transactions already imported: {result.looked_at} looked at, "
+                f"{result.newly_explained} newly explained"
             ),
             after={
                 "since": since,
                 "only_unexplained": only_unexplained,
-                "looked_at": looked_at,
-                "newly_explained": newly_explained,
-                "changed": changed,
+                "looked_at": result.looked_at,
+                "newly_explained": result.newly_explained,
+                "changed": result.changed,
             },
         )
     return result
@@ -534,6 +559,56 @@ def transactions_recategorise_queue(*, actor: Any) -> None:
 
     actor_id = actor.pk
     transaction.on_commit(lambda: transactions_recategorise_task.enqueue(actor_id))
+
+
+def plan_transactions_recategorise(*, actor: Any, plan_id: int, since: dt.date) -> RecategoriseResult | None:
+    """After a support plan was approved (replacing any plan before it, with its payees and lines), categorise
+    the person's transactions posted on or after `since` (the new plan's start) again with it: unexplained
+    lines, lines put against a plan line and lines matched to a payee, so a payment to a Personal Assistant
+    added to the plan is matched and one to a payee or line no longer in the plan is not. Contributions and
+    lines staff categorised by hand are never changed. One audit event on the person records the counts.
+
+    None (nothing done) when the plan is no longer the approved one: the plan that replaced it does its own."""
+    plan = SupportPlan.objects.select_related("case__person").get(pk=plan_id)
+    if plan.status != PlanStatus.APPROVED:
+        logger.info("Plan %s is %s: its transactions are not categorised again", plan_id, plan.status)
+        return None
+    person = plan.case.person
+    account_ids = list(DirectPaymentAccount.objects.filter(person=person).values_list("pk", flat=True))
+    candidates = _recategorise_candidates(
+        since=since, only_unexplained=False, account_ids=account_ids, plan_matches=True
+    )
+    result = _recategorise(candidates)
+    with transaction.atomic():
+        audit_event_record(
+            actor=actor,
+            event_type=MonitoringEventType.TRANSACTIONS_RECATEGORISED,
+            subject=plan,
+            person=person,
+            case=plan.case,
+            summary=(
+                f"Support plan {plan.version} approved: transactions from {since:%d %B %Y} categorised again, "
+                f"{result.looked_at} looked at, {result.newly_explained} newly explained, {result.changed} changed"
+            ),
+            after={
+                "plan": plan.pk,
+                "since": since,
+                "accounts": account_ids,
+                "looked_at": result.looked_at,
+                "newly_explained": result.newly_explained,
+                "changed": result.changed,
+            },
+        )
+    return result
+
+
+def plan_transactions_recategorise_queue(*, actor: Any, plan: SupportPlan, since: dt.date) -> None:
+    """Queue `plan_transactions_recategorise` in the background when the caller's transaction commits (called by
+    `dp.plans.services.plan_approve`; nothing is queued if the approval rolls back)."""
+    from dp.monitoring.tasks import plan_transactions_recategorise_task
+
+    actor_id, plan_id, since_text = actor.pk, plan.pk, since.isoformat()
+    transaction.on_commit(lambda: plan_transactions_recategorise_task.enqueue(actor_id, plan_id, since_text))
 
 
 # -- receipts -----------------------------------------------------------------------------------------------

@@ -763,7 +763,8 @@ def plan_panel_decide(
 def plan_approve(*, actor: User, plan: SupportPlan, budget_effective_from: dt.date) -> PersonalBudget:
     """A second person (a team manager, never the author) approves the plan: the personal budget is
     set from it from `budget_effective_from`, ending any budget before it, and the case moves on to
-    the direct payment agreement."""
+    the direct payment agreement. On commit, the person's statement transactions from that date are
+    categorised again with the new plan (`dp.monitoring.services.plan_transactions_recategorise`)."""
     if not actor.has_role(Role.TEAM_MANAGER):
         raise PermissionDenied("Only a team manager can approve a support plan.")
     plan = _lock_plan(plan)
@@ -817,6 +818,11 @@ def plan_approve(*, actor: User, plan: SupportPlan, budget_effective_from: dt.da
         after={"status": plan.status, "budget": budget.pk},
     )
     case_transition(actor=actor, case=plan.case, to_status=CaseStatus.AGREEMENT)
+    # Payees and lines change only in a draft, so approval is when categorising spending changes: the
+    # person's transactions from the plan's start are categorised again in the background, on commit.
+    from dp.monitoring.services import plan_transactions_recategorise_queue
+
+    plan_transactions_recategorise_queue(actor=actor, plan=plan, since=budget_effective_from)
     return budget
 
 
