@@ -53,6 +53,32 @@ FULL_AUDIT_OPEN_FINDINGS = REGISTRY.register(
         source="Local policy (RULES.md DP-REV-04: proportionate monitoring)",
     )
 )
+FINAL_AUDIT_DAYS = REGISTRY.register(
+    PolicyParameter(
+        key="audit_final_days",
+        label="Days after a direct payment ends by which its final audit is due",
+        kind="int",
+        unit="days",
+        minimum=1,
+        maximum=365,
+        help="An ended direct payment is audited for money not spent on the person's needs (unset: 56 days).",
+        source="Local policy (RULES.md DP-TERM-03, DP-REP-01: unspent money is due back)",
+    )
+)
+STATEMENT_MAX_AGE_DAYS = REGISTRY.register(
+    PolicyParameter(
+        key="audit_statement_max_age_days",
+        label="Days old the latest statement may be for a light-touch audit",
+        kind="int",
+        unit="days",
+        minimum=1,
+        maximum=365,
+        help="Older statements are not enough automatic evidence, so the audit is a full one (unset: 45 days).",
+        source="Local policy (RULES.md DP-REV-04: proportionate monitoring)",
+    )
+)
+#: What the selectors use when the council has not set these two (they only make audits stricter or sooner).
+DEFAULTS = {FINAL_AUDIT_DAYS.key: 56, STATEMENT_MAX_AGE_DAYS.key: 45}
 INFORMATION_DAYS = REGISTRY.register(
     PolicyParameter(
         key="audit_information_days",

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Min, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Max, Min, QuerySet
 
 from dp.audits import policy
 from dp.audits.constants import AuditStatus, FindingStatus
@@ -20,6 +23,7 @@ from dp.monitoring.domain.audits import (
     AuditSchedule,
     OpenFinding,
     schedule_audit,
+    statements_up_to_date,
 )
 from dp.monitoring.domain.categorise import SpendCategory
 from dp.monitoring.domain.recovery import RecoveryPolicy, ScheduledPayment
@@ -40,7 +44,16 @@ def audit_policy(on: dt.date) -> AuditPolicy:
         interval_months=int(policy_value_get(policy.INTERVAL_MONTHS.key, on=on)),
         open_finding_days=int(policy_value_get(policy.OPEN_FINDING_DAYS.key, on=on)),
         full_audit_open_findings=int(policy_value_get(policy.FULL_AUDIT_OPEN_FINDINGS.key, on=on)),
+        final_audit_days=_with_default(policy.FINAL_AUDIT_DAYS.key, on),
+        statement_max_age_days=_with_default(policy.STATEMENT_MAX_AGE_DAYS.key, on),
     )
+
+
+def _with_default(key: str, on: dt.date) -> int:
+    try:
+        return int(policy_value_get(key, on=on))
+    except PolicyMissing:
+        return policy.DEFAULTS[key]
 
 
 def recovery_policy(on: dt.date) -> RecoveryPolicy:
@@ -99,39 +112,128 @@ class DueAudit:
     open_audit: AuditCase | None
 
 
-def _facts_for(
-    schedule: PaymentSchedule,
-    first_paid: dict[int, dt.date],
-    last_audits: dict[int, AuditCase],
-    findings: dict[int, list[Finding]],
-) -> AuditFacts:
-    last = last_audits.get(schedule.person_id)
-    return AuditFacts(
-        first_payment_on=first_paid.get(schedule.pk),
-        last_audit_on=last.finished_on if last else None,
-        last_audit_outcome=last.status if last else None,
-        open_findings=tuple(
-            OpenFinding(code=f.code, severity=f.severity, raised_on=f.raised_on)  # type: ignore[arg-type]
-            for f in findings.get(schedule.person_id, [])
-        ),
-        statements_up_to_date=True,
+# When each direct payment's next audit is due, worked out in one set-based query (the same arithmetic as
+# `dp.monitoring.domain.audits.schedule_audit`, which a test checks against it), so the list can be sorted and
+# paginated in the database whatever the number of direct payments. Running direct payments, and a person's
+# latest direct payment once it has ended (its final audit), unless another is running for them.
+_DUE_SQL = """
+WITH first_paid AS (
+    SELECT schedule_id, min(pay_on) AS first_on
+      FROM payments_payment
+     WHERE NOT cancelled AND amount_pence > 0
+     GROUP BY schedule_id
+), last_audit AS (
+    SELECT DISTINCT ON (person_id) person_id, finished_on
+      FROM audits_auditcase
+     WHERE finished_on IS NOT NULL
+     ORDER BY person_id, finished_on DESC, id DESC
+), open_finding AS (
+    SELECT person_id, min(raised_on) AS earliest
+      FROM audits_finding
+     WHERE status = 'open'
+     GROUP BY person_id
+), due AS (
+    SELECT s.id, s.start_on,
+           LEAST(
+               CASE WHEN s.status = 'ended' THEN
+                        CASE WHEN la.finished_on >= s.ended_on THEN NULL ELSE s.ended_on + %s END
+                    WHEN la.finished_on IS NULL THEN f.first_on + %s
+                    ELSE (la.finished_on + make_interval(months => %s))::date
+               END,
+               o.earliest + %s
+           ) AS due_on
+      FROM payments_paymentschedule s
+      JOIN first_paid f ON f.schedule_id = s.id
+      LEFT JOIN last_audit la ON la.person_id = s.person_id
+      LEFT JOIN open_finding o ON o.person_id = s.person_id
+     WHERE (s.status <> 'ended' OR NOT EXISTS (
+                SELECT 1 FROM payments_paymentschedule later
+                 WHERE later.person_id = s.person_id AND later.id <> s.id
+                   AND (later.status <> 'ended' OR later.start_on > s.start_on
+                        OR (later.start_on = s.start_on AND later.id > s.id))))
+       {where}
+)
+"""
+
+
+class AuditsDue:
+    """The audit schedule as a lazy sequence for `Paginator`: `count()` and each page are one query each; only
+    the page's direct payments are loaded and given their reasons and tier (`schedule_audit`)."""
+
+    def __init__(self, *, today: dt.date, user: User | None = None, schedule_ids: list[int] | None = None) -> None:
+        self.today = today
+        self.rules = audit_policy(today)
+        where: list[str] = []
+        params: list[Any] = [
+            self.rules.final_audit_days,
+            self.rules.initial_check_weeks * 7,
+            self.rules.interval_months,
+            self.rules.open_finding_days,
+        ]
+        if user is not None:
+            try:
+                sql, visible = people_visible_to(user).values("pk").query.sql_with_params()
+            except EmptyResultSet:
+                sql, visible = "SELECT NULL::bigint WHERE false", ()
+            where.append(f"AND s.person_id IN ({sql})")
+            params.extend(visible)
+        if schedule_ids is not None:
+            where.append("AND s.id = ANY(%s)")
+            params.append(list(schedule_ids))
+        self.sql = _DUE_SQL.format(where=" ".join(where))
+        self.params = params
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql + "SELECT count(*) FROM due WHERE due_on IS NOT NULL", self.params)
+                self._count = int(cursor.fetchone()[0])
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[DueAudit]:
+        start = item.start or 0
+        stop = item.stop if item.stop is not None else self.count()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self.sql + "SELECT id FROM due WHERE due_on IS NOT NULL ORDER BY due_on, id LIMIT %s OFFSET %s",
+                [*self.params, max(stop - start, 0), start],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return _due_audits(ids, today=self.today, rules=self.rules)
+
+
+def last_statement_dates(account_ids: list[int]) -> dict[int, dt.date]:
+    """The latest day each account's statements reach: its newest transaction, or the last day of a finished import
+    of that account's statement (a statement with no spending still shows the account was looked at)."""
+    from dp.monitoring.constants import ImportStatus
+    from dp.monitoring.models import StatementImport, Transaction
+
+    latest: dict[int, dt.date] = dict(
+        Transaction.objects.filter(account_id__in=account_ids)
+        .values("account_id")
+        .annotate(last=Max("posted_on"))
+        .values_list("account_id", "last")
     )
+    imported = (
+        StatementImport.objects.filter(account_id__in=account_ids, status=ImportStatus.DONE)
+        .values("account_id")
+        .annotate(last=Max("last_posted_on"))
+        .values_list("account_id", "last")
+    )
+    for account_id, last in imported:
+        if last is not None and (account_id not in latest or last > latest[account_id]):
+            latest[account_id] = last
+    return latest
 
 
-def audit_schedule(
-    *, today: dt.date, schedules: QuerySet[PaymentSchedule] | None = None, user: User | None = None
-) -> list[DueAudit]:
-    """The next audit of every running direct payment, soonest first (PolicyMissing when not set).
-
-    With `user`, only the people that user may open (the list names them; restricted people stay hidden).
-    """
-    rules = audit_policy(today)
-    qs = schedules if schedules is not None else PaymentSchedule.objects.exclude(status=ScheduleStatus.ENDED)
-    if user is not None:
-        qs = qs.filter(person__in=people_visible_to(user))
-    qs = qs.select_related("person", "case", "account")
-    items = list(qs)
-    ids = [s.pk for s in items]
+def _due_audits(ids: list[int], *, today: dt.date, rules: AuditPolicy) -> list[DueAudit]:
+    """The given direct payments (in this order) with their next audit, in a few queries whatever their number."""
+    schedules = PaymentSchedule.objects.select_related("person", "case", "account").in_bulk(ids)
+    items = [schedules[i] for i in ids if i in schedules]
     person_ids = {s.person_id for s in items}
     first_paid = dict(
         Payment.objects.filter(schedule_id__in=ids, cancelled=False, amount_pence__gt=0)
@@ -140,30 +242,73 @@ def audit_schedule(
         .values_list("schedule_id", "first")
     )
     last_audits: dict[int, AuditCase] = {}
-    for audit in AuditCase.objects.filter(person_id__in=person_ids, finished_on__isnull=False).order_by("finished_on"):
+    for audit in AuditCase.objects.filter(person_id__in=person_ids, finished_on__isnull=False).order_by(
+        "finished_on", "id"
+    ):
         last_audits[audit.person_id] = audit
     open_audits = {a.person_id: a for a in AuditCase.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES)}
     findings: dict[int, list[Finding]] = {}
     for f in Finding.objects.filter(person_id__in=person_ids, status=FindingStatus.OPEN):
         findings.setdefault(f.person_id, []).append(f)
-    result = [
+    statements = last_statement_dates([s.account_id for s in items if s.account_id])
+    return [
         DueAudit(
             s,
-            schedule_audit(_facts_for(s, first_paid, last_audits, findings), rules, today=today),
+            schedule_audit(
+                _facts_for(s, first_paid, last_audits, findings, statements, rules, today), rules, today=today
+            ),
             open_audits.get(s.person_id),
         )
         for s in items
     ]
-    result = [d for d in result if d.due.due_on is not None]
-    result.sort(key=lambda d: (d.due.due_on, d.schedule.pk))  # type: ignore[return-value,arg-type]
-    return result
+
+
+def _facts_for(
+    schedule: PaymentSchedule,
+    first_paid: dict[int, dt.date],
+    last_audits: dict[int, AuditCase],
+    findings: dict[int, list[Finding]],
+    statements: dict[int, dt.date],
+    rules: AuditPolicy,
+    today: dt.date,
+) -> AuditFacts:
+    last = last_audits.get(schedule.person_id)
+    ended_on = schedule.ended_on if schedule.status == ScheduleStatus.ENDED else None
+    return AuditFacts(
+        first_payment_on=first_paid.get(schedule.pk),
+        last_audit_on=last.finished_on if last else None,
+        last_audit_outcome=last.status if last else None,
+        open_findings=tuple(
+            OpenFinding(code=f.code, severity=f.severity, raised_on=f.raised_on)  # type: ignore[arg-type]
+            for f in findings.get(schedule.person_id, [])
+        ),
+        statements_up_to_date=statements_up_to_date(
+            statements.get(schedule.account_id) if schedule.account_id else None,
+            today=today,
+            policy=rules,
+            ended_on=ended_on,
+        ),
+        ended_on=ended_on,
+    )
+
+
+def audit_schedule(
+    *, today: dt.date, schedules: QuerySet[PaymentSchedule] | None = None, user: User | None = None
+) -> list[DueAudit]:
+    """The next audit of every running direct payment and the final audit of each ended one, soonest first
+    (PolicyMissing when a timing is not set). For the page use `AuditsDue` (paginated in the database).
+
+    With `user`, only the people that user may open (the list names them; restricted people stay hidden).
+    """
+    ids = list(schedules.values_list("pk", flat=True)) if schedules is not None else None
+    due = AuditsDue(today=today, user=user, schedule_ids=ids)
+    return due[0 : due.count()]
 
 
 def audit_due_for(schedule: PaymentSchedule, *, today: dt.date) -> AuditSchedule:
-    found = audit_schedule(today=today, schedules=PaymentSchedule.objects.filter(pk=schedule.pk))
-    if found:
-        return found[0].due
-    return schedule_audit(AuditFacts(first_payment_on=None), audit_policy(today), today=today)
+    rules = audit_policy(today)
+    (found,) = _due_audits([schedule.pk], today=today, rules=rules)
+    return found.due
 
 
 # -- audits -----------------------------------------------------------------------------------------

@@ -280,8 +280,9 @@ def sweep_run(request: StaffRequest) -> HttpResponse:
 @staff_view(*VIEW)
 def audit_due(request: StaffRequest) -> HttpResponse:
     today = clock.today()
+    due: Any
     try:
-        due = selectors.audit_schedule(today=today, user=request.user)
+        due = selectors.AuditsDue(today=today, user=request.user)
         missing = ""
     except PolicyMissing as exc:
         due, missing = [], exc.message

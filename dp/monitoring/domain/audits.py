@@ -17,7 +17,15 @@ an `AuditPolicy`.
 * otherwise the next is due `interval_months` calendar months after the last (a shorter month
   gives its last day: 31 January + 1 month = 28 or 29 February);
 * an open finding brings it forward to `open_finding_days` after the earliest open finding was
-  raised, if that is sooner.
+  raised, if that is sooner;
+* a direct payment that has **ended** gets a final audit within `final_audit_days` of its last day
+  (DP-TERM-03, DP-REP-01: money not spent on the person's needs is due back), unless an audit finished
+  on or after that day; an open finding can still bring it forward.
+
+Light touch needs the automatic evidence to exist: `statements_up_to_date(...)` is true only when the
+account's statements (transactions, or an import's period) reach within `statement_max_age_days` of
+today, or of the last day for a direct payment that has ended (local policy
+`audit_statement_max_age_days`).
 
 And the tier: **light touch** (the automatic evidence only: statements, their categorisation and
 the rules' findings; nothing asked of the person) for a low-risk account, or **full** (the
@@ -62,9 +70,20 @@ class AuditPolicy:
     interval_months: int
     open_finding_days: int
     full_audit_open_findings: int
+    #: A final audit is due this many days after a direct payment's last day.
+    final_audit_days: int = 56
+    #: Statements older than this many days are not up to date (no automatic evidence for light touch).
+    statement_max_age_days: int = 45
 
     def __post_init__(self) -> None:
-        for name in ("initial_check_weeks", "interval_months", "open_finding_days", "full_audit_open_findings"):
+        for name in (
+            "initial_check_weeks",
+            "interval_months",
+            "open_finding_days",
+            "full_audit_open_findings",
+            "final_audit_days",
+            "statement_max_age_days",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValidationFailed(f"{name} must be a whole number, 1 or more", field=name)
@@ -91,6 +110,21 @@ class AuditFacts:
     last_audit_outcome: str | None = None
     open_findings: tuple[OpenFinding, ...] = ()
     statements_up_to_date: bool = True
+    #: The last day of a direct payment that has ended (None while it runs).
+    ended_on: dt.date | None = None
+
+
+def statements_up_to_date(
+    last_statement_on: dt.date | None, *, today: dt.date, policy: AuditPolicy, ended_on: dt.date | None = None
+) -> bool:
+    """Whether the account's statements reach recent enough for a light-touch audit from the automatic evidence:
+    the latest statement date (a transaction's, or an import's last day) is within `statement_max_age_days` of
+    today, or of the last day of a direct payment that has ended (RULES.md DP-REV-04: proportionate monitoring
+    relies on evidence the council already has; local policy `audit_statement_max_age_days`)."""
+    if last_statement_on is None:
+        return False
+    reference = min(today, ended_on) if ended_on is not None else today
+    return last_statement_on >= reference - dt.timedelta(days=policy.statement_max_age_days)
 
 
 @dataclass(frozen=True)
@@ -112,7 +146,21 @@ def schedule_audit(facts: AuditFacts, policy: AuditPolicy, *, today: dt.date) ->
     if facts.first_payment_on is None:
         return AuditSchedule(None, None, False, ("No direct payment has been made yet, so there is nothing to audit.",))
     reasons: list[str] = []
-    if facts.last_audit_on is None:
+    due: dt.date | None
+    if facts.ended_on is not None:
+        if facts.last_audit_on is not None and facts.last_audit_on >= facts.ended_on:
+            due = None
+            reasons.append(
+                f"The direct payment ended on {format_date(facts.ended_on)} and its final audit finished on "
+                f"{format_date(facts.last_audit_on)}."
+            )
+        else:
+            due = facts.ended_on + dt.timedelta(days=policy.final_audit_days)
+            reasons.append(
+                f"Final audit: the direct payment ended on {format_date(facts.ended_on)}; money not spent on the "
+                f"person's needs is checked and recovered within {_plural(policy.final_audit_days, 'day')} of the end."
+            )
+    elif facts.last_audit_on is None:
         due = facts.first_payment_on + dt.timedelta(weeks=policy.initial_check_weeks)
         reasons.append(
             f"First check: {_plural(policy.initial_check_weeks, 'week')} after the first payment on "
@@ -127,7 +175,7 @@ def schedule_audit(facts: AuditFacts, policy: AuditPolicy, *, today: dt.date) ->
     if facts.open_findings:
         earliest = min(f.raised_on for f in facts.open_findings)
         sooner = earliest + dt.timedelta(days=policy.open_finding_days)
-        if sooner < due:
+        if due is None or sooner < due:
             due = sooner
             reasons.append(
                 f"Brought forward: {_plural(len(facts.open_findings), 'finding')} open, the earliest raised on "
@@ -135,6 +183,8 @@ def schedule_audit(facts: AuditFacts, policy: AuditPolicy, *, today: dt.date) ->
                 f"{_plural(policy.open_finding_days, 'day')} of a finding."
             )
 
+    if due is None:
+        return AuditSchedule(None, None, False, tuple(reasons))
     full_because: list[str] = []
     high = sorted({f.code for f in facts.open_findings if f.severity == "high"})
     if high:

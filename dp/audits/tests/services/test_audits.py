@@ -108,6 +108,9 @@ class TestTheSchedule:
         before = dt.datetime.combine(schedule.start_on - dt.timedelta(days=3), dt.time(10), tzinfo=dt.UTC)
         with time_machine.travel(before, tick=False):
             calculated_run(created_by=staff["payments_officer"], pay_on=schedule.start_on)
+        from dp.monitoring.tests.factories import TransactionFactory
+
+        TransactionFactory(account=schedule.account, posted_on=timezone.localdate() - dt.timedelta(days=3))
         (due,) = audit_schedule(today=timezone.localdate())
         assert due.due.due_on == schedule.start_on + dt.timedelta(weeks=12)
         assert due.due.tier == Tier.LIGHT_TOUCH

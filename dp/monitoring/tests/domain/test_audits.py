@@ -216,3 +216,53 @@ class TestTimeGuards:
                 "recovery_decided", "review_requested", today=D(2026, 6, 30), decided_on=decided, review_request_days=28
             )
         check_audit_transition("recovery_decided", "review_requested", today=D(2030, 1, 1))
+
+
+class TestFinalAudit:
+    """A direct payment that ended is audited within the council's period after its last day (DP-TERM-03)."""
+
+    def test_due_after_the_end_unless_audited_since(self):
+        facts = AuditFacts(first_payment_on=D(2025, 1, 6), ended_on=D(2026, 5, 20), last_audit_on=D(2026, 1, 10))
+        schedule = schedule_audit(facts, POLICY, today=TODAY)
+        assert (schedule.due_on, schedule.tier, schedule.overdue) == (D(2026, 7, 15), "light_touch", False)
+        assert schedule.reasons[0] == (
+            "Final audit: the direct payment ended on 20 May 2026; money not spent on the person's needs is "
+            "checked and recovered within 56 days of the end."
+        )
+        audited = schedule_audit(
+            AuditFacts(first_payment_on=D(2025, 1, 6), ended_on=D(2026, 5, 20), last_audit_on=D(2026, 5, 20)),
+            POLICY,
+            today=TODAY,
+        )
+        assert (audited.due_on, audited.tier) == (None, None)
+
+    def test_an_open_finding_still_brings_it_forward(self):
+        facts = AuditFacts(
+            first_payment_on=D(2025, 1, 6),
+            ended_on=D(2026, 5, 1),
+            last_audit_on=D(2026, 5, 2),
+            open_findings=(OpenFinding("DP-SURPLUS", "medium", D(2026, 5, 10)),),
+        )
+        assert schedule_audit(facts, POLICY, today=TODAY).due_on == D(2026, 6, 7)
+
+    def test_the_period_is_whole_days_one_or_more(self):
+        with pytest.raises(ValidationFailed):
+            AuditPolicy(
+                initial_check_weeks=12,
+                interval_months=12,
+                open_finding_days=28,
+                full_audit_open_findings=3,
+                final_audit_days=0,
+            )
+
+
+class TestStatementsUpToDate:
+    def test_within_the_councils_age_of_today_or_of_the_end(self):
+        from dp.monitoring.domain.audits import statements_up_to_date
+
+        assert not statements_up_to_date(None, today=TODAY, policy=POLICY)
+        assert statements_up_to_date(TODAY - dt.timedelta(days=45), today=TODAY, policy=POLICY)
+        assert not statements_up_to_date(TODAY - dt.timedelta(days=46), today=TODAY, policy=POLICY)
+        ended = D(2026, 3, 1)
+        assert statements_up_to_date(ended - dt.timedelta(days=40), today=TODAY, policy=POLICY, ended_on=ended)
+        assert not statements_up_to_date(ended - dt.timedelta(days=46), today=TODAY, policy=POLICY, ended_on=ended)
