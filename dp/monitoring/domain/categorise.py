@@ -34,6 +34,7 @@ rules change.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -352,7 +353,7 @@ BUILTIN_RULES: tuple[MerchantRule, ...] = (
 )
 
 Status = Literal["plan_line", "money_in", "cash", "unexplained"]
-MatchedBy = Literal["payee", "council_rule", "merchant_category_code", "builtin_rule", "money_in", "nothing"]
+MatchedBy = Literal["payee", "council_rule", "merchant_category_code", "builtin_rule", "money_in", "nothing", "manual"]
 
 
 @dataclass(frozen=True)
@@ -575,3 +576,66 @@ def categorise(
 ) -> Categorisation:
     """One transaction (for many, build a `Categoriser` once)."""
     return Categoriser(plan_lines=plan_lines, payees=payees, rules=rules).categorise(line)
+
+
+def manual_categorisation(
+    *,
+    amount_pence: int,
+    plan_line: PlanLineRef | None,
+    category: SpendCategory | None,
+    why: str,
+    by: str,
+    on: dt.date,
+) -> Categorisation:
+    """A member of staff puts a transaction against a plan line or a spending category by hand, saying why.
+
+    Re-categorising never changes the result (`matched_by = "manual"`). Money out put against a plan line is
+    explained; a category alone says what it was without explaining it (cash withdrawals are ``cash``), so
+    the checks still see it. Money in is never put against a plan line."""
+    why = " ".join(why.split())
+    if not why:
+        raise ValidationFailed("Enter why you are categorising this transaction", field="reason")
+    if plan_line is None and category is None:
+        raise ValidationFailed("Choose a plan line or a spending category", field="plan_line")
+    if category is not None:
+        try:
+            category = SpendCategory(category)
+        except ValueError:
+            raise ValidationFailed(f"{category!r} is not a spending category", field="category") from None
+    stamp = f"by {by} on {on.day} {on:%B %Y}: {why}"
+    if amount_pence >= 0:
+        if plan_line is not None:
+            raise ValidationFailed("Money into the account is not put against a plan line", field="plan_line")
+        category = category or SpendCategory.MONEY_IN
+        return Categorisation(
+            status="money_in",
+            category=category,
+            plan_line_id=None,
+            payee_id=None,
+            matched_by="manual",
+            rule_id=None,
+            reason=f"Money in ({CATEGORY_LABELS[category]}), categorised {stamp}",
+        )
+    if category == SpendCategory.MONEY_IN:
+        raise ValidationFailed("Money out of the account cannot be money in", field="category")
+    if plan_line is not None:
+        what = f" ({CATEGORY_LABELS[category]})" if category else ""
+        return Categorisation(
+            status="plan_line",
+            category=category,
+            plan_line_id=plan_line.id,
+            payee_id=None,
+            matched_by="manual",
+            rule_id=None,
+            reason=f"Put against the plan line {plan_line.label!r}{what} {stamp}",
+        )
+    assert category is not None
+    return Categorisation(
+        status="cash" if category == SpendCategory.CASH_WITHDRAWAL else "unexplained",
+        category=category,
+        plan_line_id=None,
+        payee_id=None,
+        matched_by="manual",
+        rule_id=None,
+        reason=f"{CATEGORY_LABELS[category]}, not against a plan line, categorised {stamp}",
+    )
