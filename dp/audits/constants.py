@@ -77,6 +77,7 @@ class AuditEventType(models.TextChoices):
     FINDING_DISMISSED = "audits.finding_dismissed", "Finding dismissed"
     AUDIT_OPENED = "audits.audit_opened", "Audit opened"
     AUDIT_MOVED = "audits.audit_moved", "Audit moved on"
+    FINDING_ADDED = "audits.finding_added", "Finding added to an open audit"
     RECOVERY_PROPOSED = "audits.recovery_proposed", "Recovery proposed"
     RECOVERY_DISCUSSED = "audits.recovery_discussed", "Discussion of a proposed recovery recorded"
     RECOVERY_DECIDED = "audits.recovery_decided", "Recovery decided"
@@ -85,3 +86,4 @@ class AuditEventType(models.TextChoices):
     RECOVERY_REVIEW_REQUESTED = "audits.recovery_review_requested", "Review of a recovery decision asked for"
     RECOVERY_REVIEW_DECIDED = "audits.recovery_review_decided", "Review of a recovery decision decided"
     SWEEP_RUN = "audits.sweep_run", "Automated checks run"
+    DEDUCTIONS_REPAID = "audits.deductions_repaid", "Deductions taken before an overturned recovery repaid"

@@ -230,6 +230,51 @@ def audit_open_from_finding(*, actor: User, finding: Finding) -> AuditCase:
     )
 
 
+def open_audit_of(person_id: int) -> AuditCase | None:
+    return AuditCase.objects.filter(person_id=person_id, status__in=selectors.OPEN_STATUSES).first()
+
+
+@transaction.atomic
+def finding_add_to_audit(*, actor: User, finding: Finding) -> AuditCase:
+    """Add an open finding to the person's open audit (raised after the audit was opened): recorded as a step of the
+    audit, with its evidence, and an audit event. The audit's tier and status do not change."""
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.status != FindingStatus.OPEN:
+        raise TransitionNotAllowed("Only an open finding can be added to an audit.")
+    audit = open_audit_of(finding.person_id)
+    if audit is None:
+        raise ValidationFailed("This person has no audit open: open one from the finding instead.")
+    audit = _lock(audit)
+    if audit.status in TERMINAL_STATUSES:
+        raise TransitionNotAllowed(f"Audit {audit.reference} has finished.")
+    finding.status = FindingStatus.IN_AUDIT
+    finding.audit = audit
+    finding.save(update_fields=["status", "audit"])
+    note = f"Finding {finding.reference} added: {finding.title}."
+    evidence = {"findings": [{"id": finding.pk, "code": finding.code, "evidence_key": finding.evidence_key}]}
+    AuditStep.objects.create(
+        audit=audit,
+        from_status=audit.status,
+        to_status=audit.status,
+        occurred_at=clock.now(),
+        by=actor,
+        note=note,
+        evidence=evidence,
+    )
+    audit_event_record(
+        actor=actor,
+        event_type=AuditEventType.FINDING_ADDED,
+        subject=audit,
+        person=audit.person,
+        case=audit.case,
+        summary=f"Audit {audit.reference}: {note}",
+        before={"finding_status": FindingStatus.OPEN},
+        after={"finding_status": FindingStatus.IN_AUDIT, "finding": finding.pk},
+        extra=evidence,
+    )
+    return audit
+
+
 @transaction.atomic
 def audit_request_information(*, actor: User, audit: AuditCase, requested: str) -> AuditCase:
     """Ask the person for records (the letter PDF shows them with the due date, council policy days from today)."""

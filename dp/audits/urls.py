@@ -10,6 +10,7 @@ urlpatterns = [
     path("findings/<int:finding_id>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:finding_id>/dismiss/", views.finding_dismiss, name="finding_dismiss"),
     path("findings/<int:finding_id>/open-audit/", views.finding_open_audit, name="finding_open_audit"),
+    path("findings/<int:finding_id>/add-to-audit/", views.finding_add_to_audit, name="finding_add_to_audit"),
     path("audits/", views.audit_list, name="audit_list"),
     path("audits/due/", views.audit_due, name="audit_due"),
     path("audits/due/<int:schedule_id>/open/", views.audit_open, name="audit_open"),

@@ -174,6 +174,7 @@ def finding_detail(request: StaffRequest, finding_id: int) -> HttpResponse:
         "audits/finding_detail.html",
         {
             "finding": finding,
+            "open_audit": services.open_audit_of(finding.person_id) if finding.status == FindingStatus.OPEN else None,
             "rule": rule,
             "source": rule.source() if rule else "",
             "can_write": request.user.has_role(*WRITE),
@@ -234,6 +235,46 @@ def finding_open_audit(request: StaffRequest, finding_id: int) -> HttpResponse:
             "when the risk calls for it, otherwise light touch.",
         ],
         warning="" if finding.status == FindingStatus.OPEN else "Only an open finding can start an audit.",
+        cancel_url=reverse("audits:finding_detail", args=[finding.pk]),
+    )
+
+
+@staff_view(*WRITE)
+def finding_add_to_audit(request: StaffRequest, finding_id: int) -> HttpResponse:
+    finding = access_finding_by_id(request.user, finding_id)
+    audit = services.open_audit_of(finding.person_id)
+
+    def act(d: dict[str, Any]) -> HttpResponse:
+        added_to = services.finding_add_to_audit(actor=request.user, finding=finding)
+        messages.success(request, f"Finding {finding.reference} added to audit {added_to.reference}")
+        return redirect("audits:audit_detail", audit_id=added_to.pk)
+
+    warning = ""
+    if finding.status != FindingStatus.OPEN:
+        warning = "Only an open finding can be added to an audit."
+    elif audit is None:
+        warning = "This person has no audit open. Open an audit from the finding instead."
+    return _form_page(
+        request,
+        f.ConfirmForm(_posted(request)),
+        act,
+        title="Add the finding to the open audit",
+        caption=f"Finding {finding.reference}: {finding.person.full_name}",
+        breadcrumbs=_crumbs(
+            ("Findings", reverse("audits:finding_list")),
+            (finding.reference, reverse("audits:finding_detail", args=[finding.pk])),
+        ),
+        button="Add it to the audit",
+        intro=[finding.explanation]
+        + (
+            [
+                f"It becomes part of audit {audit.reference} ({AuditStatus(audit.status).label.lower()}), "
+                "recorded on the audit with its evidence."
+            ]
+            if audit
+            else []
+        ),
+        warning=warning,
         cancel_url=reverse("audits:finding_detail", args=[finding.pk]),
     )
 

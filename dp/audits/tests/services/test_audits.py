@@ -121,3 +121,32 @@ class TestTheSchedule:
         assert audit.source == AuditSource.SCHEDULE
         assert audit.tier == Tier.FULL
         assert Finding.objects.get().audit == audit
+
+
+class TestAddingAFindingToTheOpenAudit:
+    def test_a_later_finding_joins_the_open_audit_recorded_with_an_event(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        audit = opened_audit(schedule, by=auditor)
+        later = finding_on(schedule, ref="transaction:later", code="DP-UNKNOWN-PAYEE", severity="medium")
+        assert services.open_audit_of(schedule.person_id) == audit
+        assert services.finding_add_to_audit(actor=auditor, finding=later) == audit
+        later.refresh_from_db()
+        assert (later.status, later.audit) == (FindingStatus.IN_AUDIT, audit)
+        step = AuditStep.objects.filter(audit=audit).last()
+        assert (step.from_status, step.to_status) == (AuditStatus.OPENED, AuditStatus.OPENED)
+        assert step.note == f"Finding {later.reference} added: {later.title}."
+        assert step.evidence["findings"][0]["evidence_key"] == later.evidence_key
+        event = Event.objects.get(event_type=AuditEventType.FINDING_ADDED)
+        assert event.subject_id == audit.pk
+        with pytest.raises(TransitionNotAllowed):  # only once
+            services.finding_add_to_audit(actor=auditor, finding=later)
+
+    def test_refused_without_an_open_audit_or_for_a_dismissed_finding(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        finding = finding_on(schedule)
+        with pytest.raises(ValidationFailed):
+            services.finding_add_to_audit(actor=auditor, finding=finding)
+        audit = opened_audit(schedule, by=auditor, finding=finding_on(schedule, ref="transaction:first"))
+        services.audit_record_outcome(actor=auditor, audit=audit, outcome=AuditStatus.NO_ACTION, notes="Fine")
+        dismissed = finding_on(schedule, ref="transaction:dismissed")
+        services.finding_dismiss(actor=auditor, finding=dismissed, reason="Explained")
+        with pytest.raises(TransitionNotAllowed):
+            services.finding_add_to_audit(actor=auditor, finding=dismissed)

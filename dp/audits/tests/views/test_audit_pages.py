@@ -49,6 +49,21 @@ class TestFindingPages:
         finding.refresh_from_db()
         assert response.url == reverse("audits:audit_detail", args=[finding.audit_id])
 
+    def test_add_a_finding_to_the_open_audit_from_its_page(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        audit = opened_audit(schedule, by=auditor)
+        later = finding_on(schedule, ref="transaction:later")
+        client.force_login(auditor)
+        detail = client.get(reverse("audits:finding_detail", args=[later.pk])).content.decode()
+        assert f"Add to the open audit {audit.reference}" in detail
+        assert "Open an audit from this finding" not in detail
+        response = client.post(reverse("audits:finding_add_to_audit", args=[later.pk]))
+        assert response.url == reverse("audits:audit_detail", args=[audit.pk])
+        page = client.get(response.url).content.decode()
+        assert later.reference in page
+        assert f"Added to the audit ({auditor.display_name}). Finding {later.reference} added" in page
+        again = client.get(reverse("audits:finding_add_to_audit", args=[later.pk])).content.decode()
+        assert "Only an open finding can be added to an audit." in again
+
 
 class TestAuditPages:
     def test_request_information_and_the_letter(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
