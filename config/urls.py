@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("dp.payments.urls")),
     path("", include("dp.monitoring.urls")),
     path("", include("dp.audits.urls")),
+    path("", include("dp.employment.urls")),
     path("audit-log/", include("dp.audit_log.urls")),
     path("api/", include("dp.api.urls")),
 ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "dp.payments",
     "dp.monitoring",
     "dp.audits",
+    "dp.employment",
     "dp.calculations",
     "dp.api",
     "dp.demo",

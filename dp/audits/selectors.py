@@ -11,6 +11,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Max, Min, QuerySet
 
+from dp.assessments.domain.national_figures import MinimumWageRates
 from dp.audits import policy
 from dp.audits.constants import AuditStatus, FindingStatus
 from dp.audits.models import AuditCase, AuditRecovery, Finding
@@ -373,4 +374,13 @@ def monitoring_thresholds(on: dt.date) -> Thresholds:
         no_spend_weeks=int(policy_value_get(policy.NO_SPEND_WEEKS.key, on=on)),
         line_overspend_percent=Decimal(int(policy_value_get(policy.OVERSPEND_PERCENT.key, on=on))),
         duplicate_payment_days=int(policy_value_get(policy.DUPLICATE_DAYS.key, on=on)),
+        minimum_wage_rates=minimum_wage_tables(on),
     )
+
+
+def minimum_wage_tables(on: dt.date) -> tuple[MinimumWageRates, ...]:
+    """Every year's minimum wage rates in force by `on` (shipped, with figures entered for a year), for the PA pay
+    check: a monitoring window can reach across 1 April."""
+    from dp.assessments.selectors import minimum_wage_on, shipped_tables
+
+    return tuple(minimum_wage_on(r.effective_from) for r in shipped_tables().minimum_wage if r.effective_from <= on)

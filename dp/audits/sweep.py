@@ -17,13 +17,19 @@ per range of account ids:
 This gives exactly the findings the rules give on the whole window (each rule's subset argument is
 noted beside its query), so the rules stay the single source of truth. Evaluating writes nothing; the
 sweep inserts new findings with ON CONFLICT DO NOTHING on (account, evidence key), so re-running, or
-running after a finding was dismissed, raises nothing twice. The PA minimum-wage rule has no pay
-records to look at yet (no timesheet table), so it never fires here.
+running after a finding was dismissed, raises nothing twice.
+
+Personal Assistants' pay (`dp.employment` `PayRecord`, where the hours are known) worked on within the window is
+read in SQL only where it can be below the minimum wage: pay under the hours at the highest rate in any of the
+minimum wage tables (every record is judged on its own, so the rule sees each one it can flag); those accounts
+are looked at closely. Money the account already owes (`dp.employment` `Commitment`: recorded on or before the
+day, not paid or withdrawn by then) is read only for the accounts looked at closely and handed to the surplus
+rule, which takes it off the balance (an account is looked at for surplus on its balance alone, a superset).
 
 A direct payment that ended within the window is swept too (RULES.md DP-TERM-03, DP-REP-01: its unspent money is
 due back): with no weekly payment, so nothing is kept beyond money already owed, and with the recoveries the
 ledger already holds for the person (the advance `schedule_end` raised) as a commitment, so nothing is asked for
-twice. NoSpend is not applied to it. Other commitments (unpaid wages, invoices) have no table yet.
+twice. NoSpend is not applied to it.
 
 Work is split by account id into ranges; `workers > 1` runs ranges in that many processes.
 """
@@ -42,12 +48,15 @@ from django.utils import timezone
 
 from dp.core.domain.breakdown import format_date
 from dp.core.money import round_to_pence
+from dp.employment.constants import CommitmentKind
+from dp.employment.domain.payroll_file import age_on
 from dp.monitoring.domain.categorise import SpendCategory
 from dp.monitoring.domain.rules import (
     RULES,
     AccountFacts,
     AccountTransaction,
     ContributionDue,
+    PaPayFacts,
     PlanLineFacts,
     Rule,
     Thresholds,
@@ -176,6 +185,27 @@ SELECT x.* FROM unnest(%(accounts)s::bigint[]) AS a(id)
 """
 
 
+# PA pay worked on within the window that may be below the minimum wage: pay less than the hours at the highest
+# rate of any table (NULL: no rates, so every record, for the rule to report that it cannot run).
+PAY_SQL = f"""
+SELECT r.account_id, r.id, p.name, r.worked_on, r.pa_date_of_birth, r.hours_worked, r.gross_pay_pence,
+       r.apprentice_first_year
+  FROM employment_payrecord r JOIN plans_planpayee p ON p.id = r.payee_id
+ WHERE {PART.format(col="r.account_id")} AND r.withdrawn_at IS NULL
+   AND r.worked_on >= %(start)s AND r.worked_on < %(end)s
+   AND (%(top_rate)s::bigint IS NULL OR r.gross_pay_pence < r.hours_worked * %(top_rate)s::bigint)
+"""
+
+# Money each given account already owes on the day: recorded by then, not paid or withdrawn by then.
+COMMITMENTS_SQL = """
+SELECT c.account_id, c.kind, c.owed_to, c.reference, c.amount_pence
+  FROM employment_commitment c
+ WHERE c.account_id = ANY(%(accounts)s) AND c.recorded_on <= %(as_of)s
+   AND (c.settled_on IS NULL OR c.settled_on > %(as_of)s) AND (c.withdrawn_on IS NULL OR c.withdrawn_on > %(as_of)s)
+ ORDER BY c.account_id, c.due_on, c.id
+"""
+
+
 @dataclass
 class SweepResult:
     accounts: int = 0
@@ -206,6 +236,7 @@ class _Account:
     flagged: bool = False
     ended_on: dt.date | None = None
     commitments: tuple[Commitment, ...] = ()
+    pa_pay: list[PaPayFacts] = field(default_factory=list)
 
 
 def _planned(line: PlanLineFacts, days: int) -> int:
@@ -228,6 +259,28 @@ def _transaction(row: Sequence[Any]) -> AccountTransaction:
         payee_id=payee or None,
         has_receipt=bool(receipt),
     )
+
+
+def _top_rate(thresholds: Thresholds) -> int | None:
+    """The highest hourly rate of any minimum wage table (an upper bound on every PA's minimum), or None."""
+    rates = [
+        rate
+        for table in thresholds.minimum_wage_rates
+        for rate in (
+            table.national_living_wage_pence,
+            table.age_18_to_20_pence,
+            table.under_18_pence,
+            table.apprentice_pence,
+        )
+        if rate is not None
+    ]
+    return max(rates) if thresholds.minimum_wage_rates and rates else None
+
+
+def _commitment_label(kind: str, owed_to: str, reference: str) -> str:
+    """As `dp.employment.models.Commitment.label`."""
+    ref = f" ({reference})" if reference else ""
+    return f"{CommitmentKind(kind).label}: {owed_to}{ref}"
 
 
 def _contributions(cursor: Any, schedule_id: int, received: int, as_of: dt.date) -> tuple[ContributionDue, ...]:
@@ -341,6 +394,22 @@ def evaluate_range(
             if keep(row) is not None:
                 accounts[row[1]].flagged = True
 
+        cursor.execute(PAY_SQL, {**params, "top_rate": _top_rate(thresholds)})
+        for account_id, record_id, name, worked_on, born_on, hours, gross, apprentice in cursor.fetchall():
+            if account_id in accounts:
+                accounts[account_id].flagged = True
+                accounts[account_id].pa_pay.append(
+                    PaPayFacts(
+                        id=str(record_id),
+                        pa_name=name,
+                        worked_on=worked_on,
+                        age=age_on(born_on, worked_on),
+                        hours=hours,
+                        gross_pay_pence=gross,
+                        apprentice_first_year=apprentice,
+                    )
+                )
+
         # Surplus and contribution arrears from the figures.
         for account in accounts.values():
             surplus = thresholds.surplus
@@ -372,6 +441,14 @@ def evaluate_range(
                     keep(row)
 
         flagged = [a for a in accounts.values() if a.flagged]
+        if flagged:
+            cursor.execute(COMMITMENTS_SQL, {**params, "accounts": [a.account_id for a in flagged]})
+            for account_id, kind, owed_to, reference, amount in cursor.fetchall():
+                account_ = accounts[account_id]
+                account_.commitments = (
+                    *account_.commitments,
+                    Commitment(_commitment_label(kind, owed_to, reference), amount),
+                )
         result.accounts = len(accounts)
         result.evaluated = len(flagged)
         findings: list[NewFinding] = []
@@ -402,6 +479,7 @@ def evaluate_range(
                 overpaid_contribution_pence=max(0, -arrears),
                 weekly_contribution_pence=account.weekly_contribution_pence,
                 contributions=contributions,
+                pa_pay=tuple(account.pa_pay),
             )
             # NoSpend is left out where there is recent spending (it cannot fire) and once the payments ended.
             evaluation = evaluate_all(

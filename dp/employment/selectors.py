@@ -1,0 +1,38 @@
+"""Reads for the employment app."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from dp.employment.models import Commitment, PayRecord
+from dp.monitoring.domain.surplus import Commitment as SurplusCommitment
+from dp.payments.models import DirectPaymentAccount
+
+
+def account_pay_records(account: DirectPaymentAccount) -> QuerySet[PayRecord]:
+    """Every pay record of the account (withdrawn ones too), newest period first."""
+    return PayRecord.objects.filter(account=account).select_related("payee", "recorded_by", "withdrawn_by")
+
+
+def account_commitments(account: DirectPaymentAccount) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(account=account).select_related("recorded_by", "settled_by", "withdrawn_by")
+
+
+def open_on(on: dt.date) -> Q:
+    """Commitments that count on `on`: recorded on or before it, and not settled or withdrawn by then."""
+    return (
+        Q(recorded_on__lte=on)
+        & (Q(settled_on__isnull=True) | Q(settled_on__gt=on))
+        & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+    )
+
+
+def commitments_open_on(account: DirectPaymentAccount, on: dt.date) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(open_on(on), account=account).order_by("due_on", "id")
+
+
+def commitments_for_surplus(account: DirectPaymentAccount, on: dt.date) -> tuple[SurplusCommitment, ...]:
+    """The account's commitments on `on`, as the surplus rule takes them."""
+    return tuple(SurplusCommitment(c.label, c.amount_pence) for c in commitments_open_on(account, on))
