@@ -152,6 +152,9 @@ class AuditRecovery(models.Model):
     Money: `amount_pence` is what is at issue; `refund_to_person_pence` (overpaid contribution) goes
     back to the person first; `recoverable_pence` is what the council recovers. Journals
     (idempotency keys `audit-recovery:<id>:refund|raised|received|overturned`) are posted once each.
+    Overturned on review after the payment runs took instalments: `deductions_taken_pence` records what was
+    taken, and it is repaid once (`repaid_pence`: a one-off payment in the next run, `repayment`, and the journal
+    `audit-recovery:<id>:repaid` clearing what the council owed back).
     """
 
     audit = models.OneToOneField(AuditCase, on_delete=models.PROTECT, related_name="recovery")
@@ -210,6 +213,21 @@ class AuditRecovery(models.Model):
     overturn_journal = models.ForeignKey(
         "ledger.Journal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # deductions the payment runs took before the decision was overturned, repaid to the person once
+    deductions_taken_pence = models.BigIntegerField(
+        default=0, help_text="What the payment runs had taken when the review overturned the decision"
+    )
+    repaid_pence = models.BigIntegerField(null=True, blank=True)
+    repayment = models.ForeignKey(
+        "payments.ScheduledPayment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    repaid_journal = models.ForeignKey(
+        "ledger.Journal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    repaid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    repaid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-proposed_on", "-id"]
@@ -231,6 +249,14 @@ class AuditRecovery(models.Model):
             models.CheckConstraint(
                 condition=Q(approved_on__isnull=True) | Q(approved_on__gt=models.F("response_ends_on")),
                 name="audit_recovery_not_approved_in_response_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(deductions_taken_pence__gte=0) & (Q(repaid_pence__isnull=True) | Q(repaid_pence__gt=0)),
+                name="audit_recovery_repaid_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(repaid_pence__isnull=True) | Q(review_outcome="overturned"),
+                name="audit_recovery_repaid_only_when_overturned",
             ),
         ]
 

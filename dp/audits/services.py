@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from dp.audit_log.services import audit_event_record
 from dp.audits import selectors
@@ -47,11 +48,16 @@ from dp.monitoring.domain.recovery import (
 )
 from dp.monitoring.domain.surplus import Commitment, SurplusRequest
 from dp.payments.constants import AccountKind, ScheduleStatus
-from dp.payments.domain.ledger import build_contribution_refunded, build_recovery_raised, build_recovery_received
+from dp.payments.domain.ledger import (
+    build_contribution_refunded,
+    build_deductions_repaid,
+    build_recovery_raised,
+    build_recovery_received,
+)
 from dp.payments.domain.schedule import Basis
 from dp.payments.models import PaymentSchedule
-from dp.payments.selectors import recovery_deduction_taken_pence
-from dp.payments.services import recovery_deduction_cancel, recovery_deduction_create
+from dp.payments.selectors import recovery_deduction_taken_in_live_runs, recovery_deduction_taken_pence
+from dp.payments.services import recovery_deduction_cancel, recovery_deduction_create, repayment_add
 from dp.staff.models import User
 
 
@@ -847,7 +853,8 @@ def recovery_review_decide(*, actor: User, recovery: AuditRecovery, outcome: str
             recovery_deduction_cancel(actor, recovery.deduction, f"Review overturned recovery {recovery.reference}")
             taken = recovery_deduction_taken_pence(recovery.deduction)
     repay = (
-        f" {format_pence(taken)} already taken from the payments must be repaid to the person by a one-off payment."
+        f" {format_pence(taken)} already taken from the payments must be repaid to the person "
+        "(“Repay the deductions” on the audit: a one-off payment in the next run)."
         if taken
         else ""
     )
@@ -863,8 +870,16 @@ def recovery_review_decide(*, actor: User, recovery: AuditRecovery, outcome: str
     recovery.review_notes = notes
     recovery.review_decided_by = actor
     recovery.review_decided_on = today
+    recovery.deductions_taken_pence = taken
     recovery.save(
-        update_fields=["review_outcome", "review_notes", "review_decided_by", "review_decided_on", "overturn_journal"]
+        update_fields=[
+            "review_outcome",
+            "review_notes",
+            "review_decided_by",
+            "review_decided_on",
+            "overturn_journal",
+            "deductions_taken_pence",
+        ]
     )
     audit_event_record(
         actor=actor,
@@ -874,6 +889,74 @@ def recovery_review_decide(*, actor: User, recovery: AuditRecovery, outcome: str
         case=audit.case,
         summary=f"Review of recovery {recovery.reference}: {ReviewOutcome(outcome).label.lower()}.{repay}",
         after={"outcome": outcome, "taken_pence": taken},
+    )
+    return recovery
+
+
+def deductions_to_repay(recovery: AuditRecovery) -> tuple[int, str]:
+    """What is to be repaid now for a recovery overturned after deductions, or why nothing can be (in words)."""
+    if recovery.review_outcome != ReviewOutcome.OVERTURNED or recovery.deduction is None:
+        return 0, "Only deductions taken for a recovery that a review overturned are repaid here."
+    if recovery.repaid_pence is not None:
+        return 0, f"The deductions were repaid on {format_date(timezone.localdate(recovery.repaid_at))}."
+    live = recovery_deduction_taken_in_live_runs(recovery.deduction)
+    if live:
+        return 0, (
+            f"A payment run not yet sent has taken {format_pence(live)}. Repay once it has been sent "
+            "(or cancelled, which gives it back by itself)."
+        )
+    taken = recovery_deduction_taken_pence(recovery.deduction)
+    if not taken:
+        return 0, "Nothing was taken from the payments, so there is nothing to repay."
+    return taken, ""
+
+
+@transaction.atomic
+def recovery_repay_deductions(*, actor: User, recovery: AuditRecovery) -> AuditRecovery:
+    """Repay what the payment runs took for a recovery that a review then overturned: a one-off payment to the
+    person in the next run (`payments.services.repayment_add`, source `audit-recovery:<id>:repay`) and the journal
+    clearing what the council owed back (`build_deductions_repaid`, idempotency key `audit-recovery:<id>:repaid`).
+    Exactly once: asking again changes nothing."""
+    recovery = _lock_recovery(recovery)
+    if recovery.repaid_pence is not None:
+        return recovery
+    amount, refusal = deductions_to_repay(recovery)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
+    deduction = recovery.deduction
+    assert deduction is not None  # deductions_to_repay refuses without one
+    key = f"audit-recovery:{recovery.pk}"
+    recovery.repayment = repayment_add(
+        actor=actor,
+        schedule=deduction.schedule,
+        amount_pence=amount,
+        description=f"Repayment of deductions for overturned recovery {recovery.reference}",
+        source=f"{key}:repay",
+    )
+    recovery.repaid_journal = journal_post(
+        draft=build_deductions_repaid(person=recovery.audit.person_id, amount_pence=amount),
+        posted_on=clock.today(),
+        source=key,
+        idempotency_key=f"{key}:repaid",
+        actor=actor,
+    )
+    recovery.repaid_pence = amount
+    recovery.repaid_by = actor
+    recovery.repaid_at = clock.now()
+    recovery.save(update_fields=["repayment", "repaid_journal", "repaid_pence", "repaid_by", "repaid_at"])
+    audit_event_record(
+        actor=actor,
+        event_type=AuditEventType.DEDUCTIONS_REPAID,
+        subject=recovery,
+        person=recovery.audit.person,
+        case=recovery.audit.case,
+        summary=f"Recovery {recovery.reference} was overturned: {format_pence(amount)} taken from the payments is "
+        "repaid in the next payment run",
+        after={
+            "repaid_pence": amount,
+            "repayment": recovery.repayment.pk,
+            "repaid_journal": recovery.repaid_journal.pk,
+        },
     )
     return recovery
 

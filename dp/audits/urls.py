@@ -33,4 +33,5 @@ urlpatterns = [
     path("recoveries/<int:recovery_id>/recoup-file/", views.recovery_recoup_file, name="recovery_recoup_file"),
     path("recoveries/<int:recovery_id>/review/", views.recovery_review_request, name="recovery_review_request"),
     path("recoveries/<int:recovery_id>/review/decide/", views.recovery_review_decide, name="recovery_review_decide"),
+    path("recoveries/<int:recovery_id>/repay/", views.recovery_repay, name="recovery_repay"),
 ]

@@ -22,6 +22,7 @@ from dp.audits.constants import SIMPLE_OUTCOMES, AuditStatus, FindingStatus, Met
 from dp.audits.models import AuditCase, AuditRecovery
 from dp.core import clock
 from dp.core.errors import PolicyMissing
+from dp.core.money import format_pence
 from dp.core.pdf import pdf_response, render_pdf
 from dp.core.policies import StaffRequest, staff_view
 from dp.core.views import form_page
@@ -548,7 +549,6 @@ def recovery_propose_misuse(request: StaffRequest, audit_id: int) -> HttpRespons
     import datetime as dt
 
     def choices(audit: AuditCase) -> list[tuple[str, str]]:
-        from dp.core.money import format_pence
 
         return [
             (item["ref"], f"{item['note']} on {item['on']} ({format_pence(-item['amount_pence'])}, {item['finding']})")
@@ -643,7 +643,6 @@ def recovery_discussion(request: StaffRequest, recovery_id: int) -> HttpResponse
 
 
 def _money_rows(recovery: AuditRecovery) -> list[tuple[str, str]]:
-    from dp.core.money import format_pence
 
     return [
         ("Money at issue", format_pence(recovery.amount_pence)),
@@ -809,4 +808,35 @@ def recovery_review_decide(request: StaffRequest, recovery_id: int) -> HttpRespo
         allowed=allowed,
         rows=_money_rows,
         intro=lambda r: [f"The person's reasons: {r.review_reason}"] if r.review_reason else [],
+    )
+
+
+@staff_view(*APPROVE)
+def recovery_repay(request: StaffRequest, recovery_id: int) -> HttpResponse:
+    """Repay what the payment runs took for a recovery that a review overturned (a one-off payment, once)."""
+
+    def act(recovery: AuditRecovery, d: dict[str, Any]) -> str:
+        recovery = services.recovery_repay_deductions(actor=request.user, recovery=recovery)
+        return f"{format_pence(recovery.repaid_pence or 0)} will be repaid to the person in the next payment run"
+
+    def rows(recovery: AuditRecovery) -> list[tuple[str, str]]:
+        amount, _ = services.deductions_to_repay(recovery)
+        return [
+            ("Taken when the decision was overturned", format_pence(recovery.deductions_taken_pence)),
+            ("To repay now", format_pence(amount)),
+        ]
+
+    return _recovery_form(
+        request,
+        recovery_id,
+        f.ConfirmForm,
+        act,
+        title="Repay the deductions",
+        button="Repay in the next payment run",
+        allowed=lambda r: services.deductions_to_repay(r)[1],
+        rows=rows,
+        intro=lambda r: [
+            "The review overturned this recovery after some of it had been taken from the person's payments. "
+            "What was taken is paid back to them as a one-off payment in the next payment run, once."
+        ],
     )

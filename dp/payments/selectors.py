@@ -285,6 +285,16 @@ def recovery_deduction_taken_pence(deduction: RecoveryDeduction) -> int:
     )
 
 
+def recovery_deduction_taken_in_live_runs(deduction: RecoveryDeduction) -> int:
+    """What runs not yet sent (waiting for approval, approved, sending) have taken for the deduction: such a run may
+    still be cancelled, which gives its takings back by itself."""
+    return int(
+        deduction.takings.filter(payment__cancelled=False, payment__run__status__in=LIVE_RUN_STATUSES).aggregate(
+            total=Coalesce(Sum("amount_pence"), 0)
+        )["total"]
+    )
+
+
 def recovery_reasons_for(payment_ids: list[int]) -> dict[int, str]:
     """Per payment: why money was taken off it to repay the council (payments without any are left out)."""
     reasons: dict[int, list[str]] = {}

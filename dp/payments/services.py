@@ -1078,6 +1078,49 @@ def one_off_payment_add(
     return payment
 
 
+@transaction.atomic
+def repayment_add(
+    *, actor: Any, schedule: PaymentSchedule, amount_pence: int, description: str, source: str
+) -> ScheduledPayment:
+    """Pay money back to the person in the next run (e.g. deductions taken for a recovery that a review then
+    overturned): a one-off payment on `schedule`, running or ended, paid by the first run from today. Not limited
+    by `payment_one_off_max_pence` (it is the person's own money going back). Once per `source`: asking again
+    returns the payment made the first time."""
+    source = source.strip()
+    if not source or len(source) > 60:
+        raise ValidationFailed("Give the repayment a reference of 1 to 60 characters", field="source")
+    schedule = _lock_schedule(schedule)
+    existing = ScheduledPayment.objects.filter(source=source).first()
+    if existing is not None:
+        if existing.schedule_id != schedule.pk:
+            raise ValidationFailed(f"“{source}” is already being repaid on another direct payment.", field="source")
+        return existing
+    if amount_pence <= 0:
+        raise ValidationFailed("Enter an amount to repay of more than £0", field="amount_pence")
+    if not description.strip():
+        raise ValidationFailed("Say what the repayment is for", field="description")
+    payment = ScheduledPayment.objects.create(
+        schedule=schedule,
+        kind=ScheduledPaymentKind.ONE_OFF,
+        pay_on=clock.today(),
+        amount_pence=amount_pence,
+        description=description.strip()[:200],
+        source=source,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=clock.now(),
+    )
+    audit_event_record(
+        actor=actor,
+        event_type=PaymentEventType.ONE_OFF_ADDED,
+        subject=schedule,
+        person=schedule.person,
+        case=schedule.case,
+        summary=f"Repayment of {format_pence(amount_pence)} in the next run: {payment.description}",
+        after={"scheduled_payment": payment.pk, "amount_pence": amount_pence, "source": source},
+    )
+    return payment
+
+
 # -- recovery deductions --------------------------------------------------------------------------------
 
 

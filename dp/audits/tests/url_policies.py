@@ -41,6 +41,7 @@ EXPECTED: dict[str, Any] = {
     "audits:recovery_recoup_file": VIEW,
     "audits:recovery_review_request": WRITE,
     "audits:recovery_review_decide": APPROVE,
+    "audits:recovery_repay": APPROVE,
 }
 
 
@@ -107,4 +108,5 @@ KWARGS: dict[str, Any] = {
     "audits:recovery_recoup_file": _recovery,
     "audits:recovery_review_request": _recovery,
     "audits:recovery_review_decide": _recovery,
+    "audits:recovery_repay": _recovery,
 }

@@ -50,7 +50,9 @@ The journals (DP-PAY-01 net and gross basis, RULES.md §1.6; DP-REP-01 recovery,
   balance reconciles to `dp_account + recoveries_due`);
 * **recovery received**: Dr `council:dp_funding`, Cr `person:recoveries_due`; **recovery
   offset** (recovered by reducing the next payment instead, DP-REP-01): Dr `person:dp_account`,
-  Cr `person:recoveries_due`, beside a payment journal for the reduced amount.
+  Cr `person:recoveries_due`, beside a payment journal for the reduced amount;
+* **deductions repaid** (a recovery overturned on review after instalments were deducted): Dr
+  `person:recoveries_due`, Cr `person:dp_account`, beside a one-off payment of the same amount.
 
 For a payment run (set-based, see `dp.payments.services_run`):
 
@@ -307,6 +309,19 @@ def build_recovery_offset(*, person: int | str, amount_pence: int) -> JournalDra
         f"Recovery settled by reducing a payment to person {_person(person)}",
         debit=person_dp_account(person),
         credit=person_recoveries_due(person),
+        amount_pence=amount_pence,
+    )
+
+
+def build_deductions_repaid(*, person: int | str, amount_pence: int) -> JournalDraft:
+    """Deductions taken to recover money whose recovery was then overturned on review are being paid back: what
+    the council owed the person (a credit balance on `recoveries_due` left by the offsets once the recovery was
+    reversed) is cleared, and the repayment itself reaches `dp_account` as a one-off payment. DP-REP-01 (a review
+    that overturns a recovery gives back what was taken)."""
+    return _transfer(
+        f"Deductions repaid to person {_person(person)} after a recovery was overturned",
+        debit=person_recoveries_due(person),
+        credit=person_dp_account(person),
         amount_pence=amount_pence,
     )
 

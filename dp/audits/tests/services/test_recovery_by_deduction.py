@@ -114,3 +114,102 @@ def test_an_overturn_after_a_run_took_an_instalment_says_what_must_be_repaid(rec
     assert step.evidence["taken_pence"] == 2250
     assert "£22.50 already taken from the payments must be repaid to the person" in step.note
     assert list(unbalanced_journals()) == []
+
+
+def _overturned_after_first_run(recovery, staff):  # type: ignore[no-untyped-def]
+    with at(recovery.response_ends_on + dt.timedelta(days=1)):
+        recovery = services.recovery_decide(
+            actor=staff["auditor"], recovery=recovery, method=Method.DEDUCTION, reasons="Two payments", instalments=2
+        )
+        recovery = services.recovery_approve(actor=staff["team_manager"], recovery=recovery)
+    with at(D(2026, 3, 18)):
+        run_on(staff, FIRST_RUN)
+    with at(D(2026, 3, 25)):
+        recovery = services.recovery_review_request(
+            actor=staff["auditor"], recovery=recovery, requested_on=D(2026, 3, 25), reason="Receipts found"
+        )
+        return services.recovery_review_decide(
+            actor=staff["team_manager"], recovery=recovery, outcome=ReviewOutcome.OVERTURNED, notes="Receipts"
+        )
+
+
+def test_what_was_taken_before_the_overturn_is_repaid_once_in_the_next_run(recovery, staff) -> None:  # type: ignore[no-untyped-def]
+    from dp.audit_log.models import Event
+    from dp.audits.constants import AuditEventType
+    from dp.payments.models import ScheduledPayment
+
+    person = recovery.audit.person_id
+    recovery = _overturned_after_first_run(recovery, staff)
+    assert recovery.deductions_taken_pence == 2250
+    assert balance(f"person:{person}:recoveries_due") == -2250  # the council owes it back
+    with at(D(2026, 3, 26)):
+        assert services.deductions_to_repay(recovery) == (2250, "")
+        recovery = services.recovery_repay_deductions(actor=staff["team_manager"], recovery=recovery)
+        again = services.recovery_repay_deductions(actor=staff["auditor"], recovery=recovery)
+    assert again.repayment_id == recovery.repayment_id
+    assert recovery.repaid_pence == 2250
+    repayment = ScheduledPayment.objects.get()
+    assert (repayment.amount_pence, repayment.pay_on, repayment.source) == (
+        2250,
+        D(2026, 3, 26),
+        f"audit-recovery:{recovery.pk}:repay",
+    )
+    assert balance(f"person:{person}:recoveries_due") == 0
+    assert Event.objects.filter(event_type=AuditEventType.DEDUCTIONS_REPAID).count() == 1
+    assert services.deductions_to_repay(recovery)[1].startswith("The deductions were repaid on 26 March 2026")
+    with at(D(2026, 4, 15)):
+        run_on(staff, SECOND_RUN)
+    schedule = recovery.audit.schedule
+    paid = Payment.objects.filter(schedule=schedule, cancelled=False)
+    assert paid.get(scheduled_payment=repayment).amount_pence == 2250
+    assert sum(p.recovery_pence for p in paid) == 2250  # the second run took nothing more
+    regular = sum(p.regular_pence for p in paid if p.scheduled_payment_id is None)
+    # Everything regular reached the person in the end, and the ledger says it is theirs to spend.
+    assert sum(p.amount_pence for p in paid) == regular
+    assert balance(f"person:{person}:dp_account") == regular
+    assert list(unbalanced_journals()) == []
+
+
+def test_repaying_waits_for_a_run_not_yet_sent_and_needs_an_overturn(recovery, staff) -> None:  # type: ignore[no-untyped-def]
+    from dp.core.errors import TransitionNotAllowed
+
+    with at(recovery.response_ends_on + dt.timedelta(days=1)):
+        recovery = services.recovery_decide(
+            actor=staff["auditor"], recovery=recovery, method=Method.DEDUCTION, reasons="Two payments", instalments=2
+        )
+        recovery = services.recovery_approve(actor=staff["team_manager"], recovery=recovery)
+    with pytest.raises(TransitionNotAllowed, match="a recovery that a review overturned"):
+        services.recovery_repay_deductions(actor=staff["team_manager"], recovery=recovery)
+    with at(D(2026, 3, 18)):
+        payments.payment_run_create(actor=staff["payments_officer"], pay_on=FIRST_RUN, request_key="waiting")
+    with at(D(2026, 3, 19)):
+        recovery = services.recovery_review_request(
+            actor=staff["auditor"], recovery=recovery, requested_on=D(2026, 3, 19), reason="Receipts found"
+        )
+        recovery = services.recovery_review_decide(
+            actor=staff["team_manager"], recovery=recovery, outcome=ReviewOutcome.OVERTURNED, notes="Receipts"
+        )
+        with pytest.raises(TransitionNotAllowed, match=r"A payment run not yet sent has taken £22\.50"):
+            services.recovery_repay_deductions(actor=staff["team_manager"], recovery=recovery)
+
+
+def test_the_repay_page(recovery, staff, client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    recovery = _overturned_after_first_run(recovery, staff)
+    audit_url = reverse("audits:audit_detail", args=[recovery.audit_id])
+    url = reverse("audits:recovery_repay", args=[recovery.pk])
+    client.force_login(staff["auditor"])
+    with at(D(2026, 3, 26)):
+        page = client.get(audit_url).content.decode()
+        assert "£22.50 had been taken from the payments when the decision was overturned. Not repaid yet." in page
+        assert url in page
+        form = client.get(url).content.decode()
+        assert "To repay now" in form and "£22.50" in form
+        response = client.post(url)
+        assert response.url == audit_url
+        page = client.get(audit_url).content.decode()
+        again = client.get(url).content.decode()
+    assert "£22.50 repaid: a one-off payment in the next payment run" in page
+    assert url not in page
+    assert "The deductions were repaid on 26 March 2026." in again

@@ -114,6 +114,10 @@ class TestBuilders:
         journal = build_payment_returned(amount_pence=500, channel="card_provider", description="Load failed")
         assert journal.legs == (Leg.debit(COUNCIL_DP_FUNDING, 500), Leg.credit(TRANSIT_CARD_PROVIDER, 500))
 
+    def test_deductions_repaid_clear_what_the_council_owed_back(self):
+        journal = lg.build_deductions_repaid(person=42, amount_pence=2250)
+        assert journal.legs == (Leg.debit(RECOVER, 2250), Leg.credit(DP, 2250))
+
     def test_contribution_due(self):
         journal = build_contribution_due(person=42, amount_pence=48000)
         assert journal.legs == (Leg.debit(DUE, 48000), Leg.credit(COUNCIL_CONTRIBUTIONS_CHARGED, 48000))
