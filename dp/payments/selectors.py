@@ -305,6 +305,59 @@ def recovery_reasons_for(payment_ids: list[int]) -> dict[int, str]:
     return {pid: " ".join(texts) for pid, texts in reasons.items()}
 
 
+@dataclass(frozen=True)
+class CappedRecovery:
+    """A payment whose recovery instalments were limited by the council's `recovery_max_deduction_percent`."""
+
+    taken_pence: int
+    wanted_pence: int
+    percent: Decimal
+
+
+def run_capped_recoveries(run: PaymentRun, payment_ids: list[int]) -> dict[int, CappedRecovery]:
+    """Which of the run's payments (of `payment_ids`) took less for recovery than their deductions asked because of
+    the council's cap (the percentage in force on the run's pay date, `domain.schedule.recovery_deduction_cap`).
+
+    Worked out again as the run did: each deduction there when the run was calculated (not cancelled before it) may
+    take one instalment, never more than it still had outstanding after the earlier runs (runs are calculated one
+    at a time, so those with smaller ids); a schedule's periods in
+    the run share that, oldest first. A payment is capped when it took exactly the cap and less than it could have
+    taken otherwise (what was wanted, or the whole payment)."""
+    from dp.payments.domain.schedule import recovery_deduction_cap
+
+    percent = recovery_max_deduction_percent(run.pay_on)
+    if percent is None or not payment_ids:
+        return {}
+    schedule_ids = set(
+        Payment.objects.filter(pk__in=payment_ids, kind=PaymentKind.REGULAR).values_list("schedule_id", flat=True)
+    )
+    deductions = RecoveryDeduction.objects.filter(schedule_id__in=schedule_ids, created_at__lte=run.created_at).exclude(
+        cancelled_at__lt=run.created_at
+    )
+    earlier = dict(
+        RecoveryDeductionTaken.objects.filter(
+            deduction__in=deductions, payment__cancelled=False, payment__run_id__lt=run.pk
+        )
+        .values("deduction_id")
+        .annotate(total=Sum("amount_pence"))
+        .values_list("deduction_id", "total")
+    )
+    wanted: dict[int, int] = {}
+    for deduction in deductions:
+        left = max(deduction.total_pence - earlier.get(deduction.pk, 0), 0)
+        wanted[deduction.schedule_id] = wanted.get(deduction.schedule_id, 0) + min(deduction.instalment_pence, left)
+    capped: dict[int, CappedRecovery] = {}
+    for payment in run.payments.filter(
+        schedule_id__in=list(wanted), kind=PaymentKind.REGULAR, cancelled=False
+    ).order_by("schedule_id", "period_start_on", "id"):
+        payable = payment.amount_pence + payment.recovery_pence
+        could = min(wanted[payment.schedule_id], payable)
+        if payment.recovery_pence < could and payment.recovery_pence == recovery_deduction_cap(payable, percent):
+            capped[payment.pk] = CappedRecovery(payment.recovery_pence, could, percent)
+        wanted[payment.schedule_id] -= payment.recovery_pence
+    return {pk: c for pk, c in capped.items() if pk in set(payment_ids)}
+
+
 def run_recovered_summary(run: PaymentRun) -> dict[str, int]:
     """What the run's payments took off to repay the council: `total` pence from `count` payments."""
     return run.payments.filter(cancelled=False, recovery_pence__gt=0).aggregate(

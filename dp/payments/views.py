@@ -155,8 +155,10 @@ def _run_actions(request: StaffRequest, run: PaymentRun) -> dict[str, bool]:
 def run_detail(request: StaffRequest, run_id: int) -> HttpResponse:
     run = access_payment_run_by_id(request.user, run_id)
     payments = Paginator(selectors.run_payments(run), 50).get_page(request.GET.get("page"))
+    capped = selectors.run_capped_recoveries(run, [p.pk for p in payments if p.recovery_pence])
     for payment in payments:
         payment.payee_key = _payee_key(payment)  # type: ignore[attr-defined]
+        payment.capped = capped.get(payment.pk)  # type: ignore[attr-defined]
     exceptions = list(selectors.run_exceptions(run)[:200])
     files = list(selectors.run_files(run))
     ledger = selectors.run_ledger_totals(run) if run.status == PaymentRunStatus.COMPLETED else {}

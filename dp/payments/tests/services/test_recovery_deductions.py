@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -21,7 +22,13 @@ from dp.payments.constants import PaymentFileKind, RecoveryDeductionStatus
 from dp.payments.domain.card_load import parse_card_load_file
 from dp.payments.domain.ledger import build_recovery_raised
 from dp.payments.models import Payment, PaymentFile, PaymentRun, RecoveryDeduction, RecoveryDeductionTaken
-from dp.payments.selectors import account_statement, run_ledger_totals, schedule_recovery_deductions
+from dp.payments.selectors import (
+    CappedRecovery,
+    account_statement,
+    run_capped_recoveries,
+    run_ledger_totals,
+    schedule_recovery_deductions,
+)
 from dp.payments.tests.factories import SignedScheduleFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,9 +184,15 @@ class TestTakenFromPayments:
             weekly_contribution_pence=5000,
             reason="Reassessed",
         )
-        run_on(setup, SECOND)  # £200 a period now: at most 25% of it, £50
+        second = run_on(setup, SECOND)  # £200 a period now: at most 25% of it, £50
         run_on(setup, THIRD)
         payments = Payment.objects.filter(schedule=s).order_by("pay_on")
+        first = payments[0]
+        assert run_capped_recoveries(first.run, [first.pk]) == {}  # no cap in force on its pay date
+        capped = payments[1]
+        assert run_capped_recoveries(second, [capped.pk]) == {
+            capped.pk: CappedRecovery(taken_pence=5000, wanted_pence=20000, percent=Decimal(25))
+        }
         assert [(p.regular_pence, p.recovery_pence, p.amount_pence) for p in payments] == [
             (REGULAR, 50000, REGULAR - 50000),
             (20000, 5000, 15000),
@@ -187,6 +200,29 @@ class TestTakenFromPayments:
         ]
         (row,) = schedule_recovery_deductions(s)
         assert (row.taken_pence, row.outstanding_pence) == (60000, 40000)  # type: ignore[attr-defined]
+
+    def test_the_run_page_says_which_payments_the_cap_limited(self, setup, staff, council, client):
+        from django.urls import reverse
+
+        PolicyValue.objects.create(
+            council=council,
+            key="recovery_max_deduction_percent",
+            value=10,
+            effective_from=START,
+            set_at=dt.datetime(2026, 3, 18, tzinfo=dt.UTC),
+            reason="Test policy",
+        )
+        limited = schedule(staff)
+        deduct(staff, limited, total=100000, instalment=50000)  # 10% of £1,000 is £100
+        within = schedule(staff)
+        deduct(staff, within, total=5000, instalment=5000, source="audit-recovery:2")  # £50: under the cap
+        run = run_on(setup, START)
+        capped = run_capped_recoveries(run, list(run.payments.values_list("pk", flat=True)))
+        assert {Payment.objects.get(pk=pk).schedule_id for pk in capped} == {limited.pk}
+        client.force_login(setup[0])
+        page = client.get(reverse("payments:run_detail", args=[run.pk])).content.decode()
+        assert page.count("capped: £100.00 of £500.00") == 1
+        assert "the council's limit is 10% of a payment" in page
 
     def test_catching_up_two_periods_takes_one_instalment(self, setup, staff, frozen):
         s = schedule(staff)
