@@ -7,7 +7,11 @@ case, a prepaid card account, a signed 4-weekly schedule and its first payment, 
 spread over every account (40 each on average) made in SQL: Personal Assistant wages matched to the plan, money
 in with the balance, groceries and equipment, and on purpose a few per cent of the awkward ones the checks look
 for (gambling, cash without receipts, payments to unknown payees, the same amount twice in a few days, an account
-with no spending for months, a balance far above the council's limit).
+with no spending for months, a balance far above the council's limit). Then (once) Personal Assistants' pay and
+money owed (`dp.employment`): 1 account in 10 has a PA on a support plan with 13 four-weekly pay records (80 hours
+at £13.00), 1 of those PAs in 50 paid £10.00 an hour for one period (below the minimum wage); 1 account in 20 owes
+£500 of unpaid wages, 1 in 40 had money owed already paid, and half the accounts with a large balance owe enough
+that it is not surplus.
 
 Each run deletes the findings (the benchmark's own database), then times, in the same process:
 - the floor: one pass over the transactions grouping by account (`count`, `sum`, `max(posted_on)`), the least
@@ -238,6 +242,75 @@ def reconciliations() -> None:
         cursor.execute("ANALYZE monitoring_statementreconciliation")
 
 
+EMPLOYMENT_SQL = [
+    # 1 account in 10: a support plan naming a Personal Assistant.
+    """
+    INSERT INTO plans_supportplan (created_at, updated_at, version, status, returned_reason, checks, author_id, case_id)
+    SELECT now(), now(), 1, 'draft', '', '[]', %(author)s, k.id
+      FROM cases_case k JOIN payments_directpaymentaccount a ON a.person_id = k.person_id
+     WHERE (a.id - %(first)s) %% 10 = 0
+    """,
+    """
+    INSERT INTO plans_planpayee (name, relationship, lives_in_same_household, necessary_reason, necessary_purpose,
+        necessary_note, plan_id)
+    SELECT 'PA ' || p.id, 'not_related', false, '', '', '', p.id FROM plans_supportplan p
+    """,
+    # 13 four-weekly pay records each, 80 hours at £13.00; 1 PA in 50 paid £10.00 an hour for one period.
+    """
+    INSERT INTO employment_payrecord (created_at, updated_at, account_id, payee_id, period_start_on, period_end_on,
+        worked_on, hours_worked, gross_pay_pence, pa_date_of_birth, apprentice_first_year, source, source_reference,
+        recorded_at, withdrawn_reason)
+    SELECT now(), now(), a.id, y.id, %(as_of)s::date - 28 * (k + 1), %(as_of)s::date - 28 * k,
+           %(as_of)s::date - 28 * k - 1, 80.00, CASE WHEN y.id %% 50 = 7 AND k = 2 THEN 80000 ELSE 104000 END,
+           DATE '1990-01-01', false, 'payroll_bureau', 'bench.csv', now(), ''
+      FROM plans_planpayee y JOIN plans_supportplan p ON p.id = y.plan_id JOIN cases_case c ON c.id = p.case_id
+      JOIN payments_directpaymentaccount a ON a.person_id = c.person_id
+     CROSS JOIN generate_series(0, 12) AS k
+    """,
+    # Money owed: 1 account in 20 owes £500 of wages; 1 in 40 owed money already paid; half the accounts with a
+    # large balance (see RECONCILIATIONS_SQL) owe £19,000, so theirs is not surplus.
+    """
+    INSERT INTO employment_commitment (created_at, updated_at, account_id, kind, amount_pence, owed_to, due_on,
+        reference, evidence_note, recorded_on, recorded_at, status, settled_on, withdrawn_reason)
+    SELECT now(), now(), a.id, x.kind, x.amount, 'Owed', %(as_of)s::date + 7, '', '', %(as_of)s::date - 10, now(),
+           x.status, x.settled_on, ''
+      FROM payments_directpaymentaccount a
+     CROSS JOIN LATERAL (VALUES
+        ((a.id - %(first)s) %% 20 = 1, 'unpaid_wages', 50000::bigint, 'open', NULL::date),
+        ((a.id - %(first)s) %% 40 = 2, 'invoice', 30000::bigint, 'settled', %(as_of)s::date - 3),
+        ((a.id - %(first)s) %% 66 = 5, 'tax_and_ni', 1900000::bigint, 'open', NULL::date)
+     ) AS x(applies, kind, amount, status, settled_on)
+     WHERE x.applies
+    """,
+]
+
+
+def employment() -> None:
+    """PAs' pay records and money owed (once), where the minimum wage and surplus checks read them."""
+    from django.db import connection, transaction
+
+    from dp.employment.models import PayRecord
+    from dp.payments.models import DirectPaymentAccount
+    from dp.staff.models import User
+
+    if PayRecord.objects.exists():
+        return
+    params = {
+        "as_of": AS_OF,
+        "author": User.objects.get(username="bench-worker").pk,
+        "first": DirectPaymentAccount.objects.order_by("pk").values_list("pk", flat=True).first(),
+    }
+    started = time.monotonic()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in EMPLOYMENT_SQL:
+            cursor.execute(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE employment_payrecord")
+        cursor.execute("ANALYZE employment_commitment")
+        cursor.execute("ANALYZE plans_planpayee")
+    print(f"  pay records and money owed: {time.monotonic() - started:.1f} s", flush=True)
+
+
 FLOOR_SQL = """
 SELECT count(*), sum(n) FROM (
     SELECT account_id, count(*) AS n, sum(amount_pence), max(posted_on)
@@ -255,6 +328,7 @@ def main() -> None:
     setup_django()
     build(args.accounts, args.transactions)
     reconciliations()
+    employment()
 
     from django.db import connection
 
@@ -285,6 +359,7 @@ def main() -> None:
     from django.db.models import Count
 
     from dp.audits.models import Finding
+    from dp.employment.models import Commitment, PayRecord
 
     by_code = dict(Finding.objects.values_list("code").annotate(n=Count("id")).values_list("code", "n"))
     print(f"findings by check: {by_code}")
@@ -302,6 +377,8 @@ def main() -> None:
         workers=args.workers,
         evaluated=result.evaluated,
         findings=result.raised,
+        pay_records=PayRecord.objects.count(),
+        commitments=Commitment.objects.count(),
     )
 
 

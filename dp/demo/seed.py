@@ -684,6 +684,7 @@ EXTENSION_MODULES = [
     "dp.agreements.demo",
     "dp.payments.demo",
     "dp.monitoring.demo",
+    "dp.employment.demo",
     "dp.audits.demo",
 ]
 
