@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -54,18 +55,31 @@ class SurplusProposalForm(forms.Form):
     allowed_weeks = forms.IntegerField(
         label="Weeks of payments the person may keep", min_value=0, max_value=104, help_text="Council policy"
     )
+    owed = forms.MultipleChoiceField(
+        label="Money the account already owes",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="As recorded on the account's money owed page; those ticked are taken off the balance",
+    )
     commitments_label = forms.CharField(
-        label="Money already owed from the account (what for)",
+        label="Any other money already owed from the account (what for)",
         required=False,
         help_text="For example, unpaid wages for March and the agency's invoice",
     )
-    commitments_pence = PoundsField(label="Money already owed (amount)", required=False)
+    commitments_pence = PoundsField(label="Other money already owed (amount)", required=False)
     overpaid_contribution_pence = PoundsField(
         label="Contribution the person has overpaid",
         required=False,
         help_text="Refunded to the person before the council recovers anything",
     )
     reasons = forms.CharField(label="Reasons, in words the person can follow", widget=forms.Textarea)
+
+    def __init__(self, *args: Any, owed: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if owed:
+            self.fields["owed"].choices = list(owed)  # type: ignore[attr-defined]
+        else:
+            del self.fields["owed"]
 
 
 class MisuseProposalForm(forms.Form):

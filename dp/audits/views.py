@@ -26,6 +26,7 @@ from dp.core.money import format_pence
 from dp.core.pdf import pdf_response, render_pdf
 from dp.core.policies import StaffRequest, staff_view
 from dp.core.views import form_page
+from dp.employment.selectors import commitments_open_on
 from dp.monitoring.domain.audits import allowed_audit_transitions
 from dp.monitoring.domain.recovery import MisusedPayment
 from dp.monitoring.domain.rules import RULES
@@ -515,10 +516,22 @@ def _proposal_warning(audit: AuditCase) -> str:
 
 @staff_view(*WRITE)
 def recovery_propose_surplus(request: StaffRequest, audit_id: int) -> HttpResponse:
+    def owed(audit: AuditCase) -> list[Any]:
+        """The account's money owed today (dp.employment), offered ticked."""
+        return list(commitments_open_on(audit.account, clock.today())) if audit.account is not None else []
+
+    def owed_kwargs(audit: AuditCase) -> dict[str, Any]:
+        items = owed(audit)
+        return {
+            "owed": [(str(c.pk), f"{c.label}: {format_pence(c.amount_pence)}") for c in items],
+            "initial": {"owed": [str(c.pk) for c in items]},
+        }
+
     def act(audit: AuditCase, d: dict[str, Any]) -> str:
-        commitments = (
-            [(d["commitments_label"] or "Money already owed", d["commitments_pence"])] if d["commitments_pence"] else []
-        )
+        chosen = set(d.get("owed") or [])
+        commitments = [(c.label, c.amount_pence) for c in owed(audit) if str(c.pk) in chosen]
+        if d["commitments_pence"]:
+            commitments.append((d["commitments_label"] or "Money already owed", d["commitments_pence"]))
         services.recovery_propose_surplus(
             actor=request.user,
             audit=audit,
@@ -541,6 +554,7 @@ def recovery_propose_surplus(request: StaffRequest, audit_id: int) -> HttpRespon
         target=AuditStatus.RECOVERY_PROPOSED,
         warning=_proposal_warning,
         intro=["Nothing is taken back until the person has had the council's response period to reply."],
+        form_kwargs=owed_kwargs,
     )
 
 
