@@ -201,6 +201,10 @@ class AuditRecovery(models.Model):
         "payments.RecoveryDeduction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     settled_on = models.DateField(null=True, blank=True)
+    # a deduction whose direct payment ended before it was all taken: the rest is recovered by invoice
+    invoiced_pence = models.BigIntegerField(
+        null=True, blank=True, help_text="What was left of a deduction when the direct payment ended, now invoiced"
+    )
     # review of the decision
     review_requested_on = models.DateField(null=True, blank=True)
     review_reason = models.TextField(blank=True)
@@ -253,6 +257,10 @@ class AuditRecovery(models.Model):
             models.CheckConstraint(
                 condition=Q(deductions_taken_pence__gte=0) & (Q(repaid_pence__isnull=True) | Q(repaid_pence__gt=0)),
                 name="audit_recovery_repaid_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(invoiced_pence__isnull=True) | Q(invoiced_pence__gt=0),
+                name="audit_recovery_invoiced_positive",
             ),
             models.CheckConstraint(
                 condition=Q(repaid_pence__isnull=True) | Q(review_outcome="overturned"),

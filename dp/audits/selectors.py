@@ -324,6 +324,33 @@ def audit_list(user: User, *, status: str = "") -> QuerySet[AuditCase]:
     return qs
 
 
+@dataclass(frozen=True)
+class OutstandingAfterEnd:
+    """A deduction left with money to recover when its direct payment ended, and the audit recovery it belongs to."""
+
+    deduction: Any
+    outstanding_pence: int
+    recovery: AuditRecovery | None
+
+
+def outstanding_after_end(user: User) -> list[OutstandingAfterEnd]:
+    """Deductions on ended direct payments with money still outstanding (no run will take it), for people the user
+    may open; each with its audit recovery when an audit decided it (which can move the rest to an invoice)."""
+    from dp.payments.selectors import ended_schedule_outstanding_deductions
+
+    deductions = list(
+        ended_schedule_outstanding_deductions().filter(schedule__person__in=people_visible_to(user))[:500]
+    )
+    recoveries = {
+        r.deduction_id: r
+        for r in AuditRecovery.objects.filter(deduction__in=[d.pk for d in deductions]).select_related("audit")
+    }
+    return [
+        OutstandingAfterEnd(d, d.total_pence - d.taken_pence, recoveries.get(d.pk))  # type: ignore[attr-defined]
+        for d in deductions
+    ]
+
+
 def recovery_of(audit: AuditCase) -> AuditRecovery | None:
     return AuditRecovery.objects.filter(audit=audit).first()
 

@@ -47,7 +47,7 @@ from dp.monitoring.domain.recovery import (
     propose_surplus_recovery,
 )
 from dp.monitoring.domain.surplus import Commitment, SurplusRequest
-from dp.payments.constants import AccountKind, ScheduleStatus
+from dp.payments.constants import AccountKind, RecoveryDeductionStatus, ScheduleStatus
 from dp.payments.domain.ledger import (
     build_contribution_refunded,
     build_deductions_repaid,
@@ -763,8 +763,10 @@ def recovery_settle(*, actor: User, recovery: AuditRecovery, received_on: dt.dat
         )
     if recovery.received_journal_id:
         return recovery
+    # After a deduction moved to an invoice, only what was left is received here (the runs took the rest).
+    amount = recovery.invoiced_pence or recovery.recoverable_pence
     recovery.received_journal = journal_post(
-        draft=build_recovery_received(person=recovery.audit.person_id, amount_pence=recovery.recoverable_pence),
+        draft=build_recovery_received(person=recovery.audit.person_id, amount_pence=amount),
         posted_on=received_on,
         source=f"audit-recovery:{recovery.pk}",
         idempotency_key=f"audit-recovery:{recovery.pk}:received",
@@ -778,8 +780,7 @@ def recovery_settle(*, actor: User, recovery: AuditRecovery, received_on: dt.dat
         subject=recovery,
         person=recovery.audit.person,
         case=recovery.audit.case,
-        summary=f"Recovery {recovery.reference}: {format_pence(recovery.recoverable_pence)} received "
-        f"{format_date(received_on)}",
+        summary=f"Recovery {recovery.reference}: {format_pence(amount)} received {format_date(received_on)}",
         after={"received_journal": recovery.received_journal_id, "settled_on": received_on},
     )
     return recovery
@@ -957,6 +958,60 @@ def recovery_repay_deductions(*, actor: User, recovery: AuditRecovery) -> AuditR
             "repayment": recovery.repayment.pk,
             "repaid_journal": recovery.repaid_journal.pk,
         },
+    )
+    return recovery
+
+
+def rest_to_invoice(recovery: AuditRecovery) -> tuple[int, str]:
+    """What is left to recover of a deduction whose direct payment ended, or why it cannot be invoiced (in words)."""
+    deduction = recovery.deduction
+    if recovery.method != Method.DEDUCTION or deduction is None:
+        return 0, "Only a recovery by deduction from the payments can be moved to an invoice."
+    if deduction.status != RecoveryDeductionStatus.ACTIVE or recovery.review_outcome == ReviewOutcome.OVERTURNED:
+        return 0, "The deduction was stopped: there is nothing left to recover."
+    if deduction.schedule.status != ScheduleStatus.ENDED:
+        return 0, "The direct payment is still running, so the payment runs are taking the instalments."
+    live = recovery_deduction_taken_in_live_runs(deduction)
+    if live:
+        return 0, f"A payment run not yet sent has taken {format_pence(live)}. Move the rest once it has been sent."
+    left = deduction.total_pence - recovery_deduction_taken_pence(deduction)
+    if left <= 0:
+        return 0, "The payments have already taken it all."
+    return left, ""
+
+
+@transaction.atomic
+def recovery_rest_by_invoice(*, actor: User, recovery: AuditRecovery) -> AuditRecovery:
+    """The direct payment ended before its deduction was all taken: stop the deduction and recover what is left by
+    invoice (due in the council's invoice days). The recovery stays raised in the ledger; `recovery_settle` records
+    the invoice paid (`build_recovery_received` for what was invoiced)."""
+    recovery = _lock_recovery(recovery)
+    left, refusal = rest_to_invoice(recovery)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
+    deduction = recovery.deduction
+    assert deduction is not None  # rest_to_invoice refuses without one
+    today = clock.today()
+    recovery_deduction_cancel(
+        actor,
+        deduction,
+        f"The direct payment ended with {format_pence(left)} still to recover: recovered by invoice instead "
+        f"(recovery {recovery.reference})",
+    )
+    recovery.method = Method.INVOICE
+    recovery.invoiced_pence = left
+    recovery.invoice_due_on = today + dt.timedelta(days=selectors.recovery_policy(today).invoice_days)
+    recovery.save(update_fields=["method", "invoiced_pence", "invoice_due_on"])
+    audit_event_record(
+        actor=actor,
+        event_type=AuditEventType.RECOVERY_DECIDED,
+        subject=recovery,
+        person=recovery.audit.person,
+        case=recovery.audit.case,
+        summary=f"Recovery {recovery.reference}: the direct payment ended with {format_pence(left)} not yet taken "
+        f"from the payments; invoiced, due {format_date(recovery.invoice_due_on)}",
+        before={"method": Method.DEDUCTION},
+        after={"method": Method.INVOICE, "invoiced_pence": left, "invoice_due_on": recovery.invoice_due_on},
     )
     return recovery
 

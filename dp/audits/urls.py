@@ -34,4 +34,6 @@ urlpatterns = [
     path("recoveries/<int:recovery_id>/review/", views.recovery_review_request, name="recovery_review_request"),
     path("recoveries/<int:recovery_id>/review/decide/", views.recovery_review_decide, name="recovery_review_decide"),
     path("recoveries/<int:recovery_id>/repay/", views.recovery_repay, name="recovery_repay"),
+    path("recoveries/outstanding/", views.recoveries_outstanding, name="recoveries_outstanding"),
+    path("recoveries/<int:recovery_id>/invoice-rest/", views.recovery_rest_by_invoice, name="recovery_rest_by_invoice"),
 ]

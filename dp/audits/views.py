@@ -854,3 +854,46 @@ def recovery_repay(request: StaffRequest, recovery_id: int) -> HttpResponse:
             "What was taken is paid back to them as a one-off payment in the next payment run, once."
         ],
     )
+
+
+@staff_view(*VIEW)
+def recoveries_outstanding(request: StaffRequest) -> HttpResponse:
+    """Deductions whose direct payment ended before they were all taken: listed so none is left dangling."""
+    return render(
+        request,
+        "audits/recoveries_outstanding.html",
+        {
+            "items": selectors.outstanding_after_end(request.user),
+            "can_write": request.user.has_role(*WRITE),
+            "breadcrumbs": _crumbs(("Audits", reverse("audits:audit_list"))),
+        },
+    )
+
+
+@staff_view(*WRITE)
+def recovery_rest_by_invoice(request: StaffRequest, recovery_id: int) -> HttpResponse:
+    def act(recovery: AuditRecovery, d: dict[str, Any]) -> str:
+        recovery = services.recovery_rest_by_invoice(actor=request.user, recovery=recovery)
+        return (
+            f"{format_pence(recovery.invoiced_pence or 0)} to be recovered by invoice, due "
+            f"{recovery.invoice_due_on:%-d %B %Y}. Record the money when it is received"
+        )
+
+    def rows(recovery: AuditRecovery) -> list[tuple[str, str]]:
+        left, _ = services.rest_to_invoice(recovery)
+        return [("To recover", format_pence(recovery.recoverable_pence)), ("Left to invoice", format_pence(left))]
+
+    return _recovery_form(
+        request,
+        recovery_id,
+        f.ConfirmForm,
+        act,
+        title="Recover the rest by invoice",
+        button="Invoice the rest",
+        allowed=lambda r: services.rest_to_invoice(r)[1],
+        rows=rows,
+        intro=lambda r: [
+            "The direct payment has ended, so no payment run will take the rest of this recovery. The deduction is "
+            "stopped and what is left is invoiced, due in the council's invoice period."
+        ],
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from dp.core.errors import PolicyMissing
@@ -276,6 +276,19 @@ def schedule_recovery_deductions(schedule: PaymentSchedule) -> list[RecoveryDedu
             else deduction.total_pence - deduction.taken_pence  # type: ignore[attr-defined]
         )
     return deductions
+
+
+def ended_schedule_outstanding_deductions() -> QuerySet[RecoveryDeduction]:
+    """Deductions still active on direct payments that have **ended** with money outstanding: no run will take it
+    (ended schedules have no regular payments), so it must be recovered another way. With `taken_pence`, oldest
+    end first."""
+    return (
+        RecoveryDeduction.objects.filter(status=RecoveryDeductionStatus.ACTIVE, schedule__status=ScheduleStatus.ENDED)
+        .select_related("schedule__person")
+        .annotate(taken_pence=Coalesce(Sum("takings__amount_pence", filter=Q(takings__payment__cancelled=False)), 0))
+        .filter(taken_pence__lt=F("total_pence"))
+        .order_by("schedule__ended_on", "id")
+    )
 
 
 def recovery_deduction_taken_pence(deduction: RecoveryDeduction) -> int:

@@ -1016,6 +1016,18 @@ def schedule_end(*, actor: Any, schedule: PaymentSchedule, last_day_on: dt.date,
             actor=actor,
         )
         recovery.save(update_fields=["journal"])
+    # Deductions not yet fully taken: no run will take more from an ended direct payment (listed for the officer by
+    # `selectors.ended_schedule_outstanding_deductions`; an audit recovery can move the rest to an invoice).
+    outstanding = sum(
+        d.outstanding_pence  # type: ignore[attr-defined]
+        for d in selectors.schedule_recovery_deductions(schedule)
+        if d.status == RecoveryDeductionStatus.ACTIVE
+    )
+    if outstanding:
+        summary += (
+            f" {format_pence(outstanding)} of recovery deductions is still outstanding and will not be taken from "
+            "payments: recover it another way."
+        )
     if contribution:
         draft = build_contribution_due(person=schedule.person_id, amount_pence=abs(contribution))
         journal_post(
@@ -1038,6 +1050,7 @@ def schedule_end(*, actor: Any, schedule: PaymentSchedule, last_day_on: dt.date,
             "final_payment_pence": max(net, 0),
             "to_recover_pence": max(-net, 0),
             "contribution_adjustment_pence": contribution,
+            "deductions_outstanding_pence": outstanding,
         },
     )
     return schedule

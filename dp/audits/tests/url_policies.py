@@ -42,6 +42,8 @@ EXPECTED: dict[str, Any] = {
     "audits:recovery_review_request": WRITE,
     "audits:recovery_review_decide": APPROVE,
     "audits:recovery_repay": APPROVE,
+    "audits:recoveries_outstanding": VIEW,
+    "audits:recovery_rest_by_invoice": WRITE,
 }
 
 
@@ -109,4 +111,6 @@ KWARGS: dict[str, Any] = {
     "audits:recovery_review_request": _recovery,
     "audits:recovery_review_decide": _recovery,
     "audits:recovery_repay": _recovery,
+    "audits:recoveries_outstanding": lambda w: (_w(w), {})[1],
+    "audits:recovery_rest_by_invoice": _recovery,
 }

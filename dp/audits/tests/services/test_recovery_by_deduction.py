@@ -205,7 +205,8 @@ def test_the_repay_page(recovery, staff, client) -> None:  # type: ignore[no-unt
         assert "£22.50 had been taken from the payments when the decision was overturned. Not repaid yet." in page
         assert url in page
         form = client.get(url).content.decode()
-        assert "To repay now" in form and "£22.50" in form
+        assert "To repay now" in form
+        assert "£22.50" in form
         response = client.post(url)
         assert response.url == audit_url
         page = client.get(audit_url).content.decode()
@@ -213,3 +214,53 @@ def test_the_repay_page(recovery, staff, client) -> None:  # type: ignore[no-unt
     assert "£22.50 repaid: a one-off payment in the next payment run" in page
     assert url not in page
     assert "The deductions were repaid on 26 March 2026." in again
+
+
+def test_a_direct_payment_ending_with_a_deduction_outstanding_moves_the_rest_to_an_invoice(
+    recovery, staff, client
+) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from dp.audit_log.models import Event
+    from dp.audits.selectors import outstanding_after_end
+    from dp.core.errors import TransitionNotAllowed
+
+    person = recovery.audit.person_id
+    with at(recovery.response_ends_on + dt.timedelta(days=1)):
+        recovery = services.recovery_decide(
+            actor=staff["auditor"], recovery=recovery, method=Method.DEDUCTION, reasons="Two payments", instalments=2
+        )
+        recovery = services.recovery_approve(actor=staff["team_manager"], recovery=recovery)
+    with at(D(2026, 3, 18)):
+        run_on(staff, FIRST_RUN)
+    with at(D(2026, 3, 30)):
+        assert services.rest_to_invoice(recovery)[1].startswith("The direct payment is still running")
+        assert outstanding_after_end(staff["auditor"]) == []
+        payments.schedule_end(
+            actor=staff["social_worker"], schedule=recovery.audit.schedule, last_day_on=D(2026, 4, 19), reason="Moved"
+        )
+        ended = Event.objects.filter(event_type="payments.schedule_ended").latest("id")
+        assert "£22.50 of recovery deductions is still outstanding" in ended.summary
+        (item,) = outstanding_after_end(staff["auditor"])
+        assert (item.outstanding_pence, item.recovery) == (2250, recovery)
+        client.force_login(staff["auditor"])
+        listed = client.get(reverse("audits:recoveries_outstanding")).content.decode()
+        assert reverse("audits:recovery_rest_by_invoice", args=[recovery.pk]) in listed
+        response = client.post(reverse("audits:recovery_rest_by_invoice", args=[recovery.pk]))
+        assert response.url == reverse("audits:audit_detail", args=[recovery.audit_id])
+        assert outstanding_after_end(staff["auditor"]) == []
+        with pytest.raises(TransitionNotAllowed):
+            services.recovery_rest_by_invoice(actor=staff["auditor"], recovery=recovery)
+    recovery.refresh_from_db()
+    recovery.deduction.refresh_from_db()
+    assert recovery.deduction.status == RecoveryDeductionStatus.CANCELLED
+    assert (recovery.method, recovery.invoiced_pence, recovery.invoice_due_on) == (
+        Method.INVOICE,
+        2250,
+        D(2026, 4, 29),
+    )
+    assert balance(f"person:{person}:recoveries_due") == 2250
+    with at(D(2026, 4, 10)):
+        services.recovery_settle(actor=staff["team_manager"], recovery=recovery, received_on=D(2026, 4, 9))
+    assert balance(f"person:{person}:recoveries_due") == 0
+    assert list(unbalanced_journals()) == []
