@@ -6,8 +6,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dp.employment.domain.payroll_file import PayrollFileError, age_on, parse_date, parse_hours, parse_payroll_file
+from dp.employment.domain.payroll_file import (
+    PayrollFileError,
+    PayrollLine,
+    age_on,
+    parse_date,
+    parse_hours,
+    parse_payroll_file,
+)
 
 HEADER = "account,payee,period_start,period_end,hours,gross_pay,date_of_birth"
 
@@ -123,3 +132,30 @@ class TestValues:
         for bad in ("NaN", "Infinity", "-1", "100000"):
             with pytest.raises(ValueError):
                 parse_hours(bad)
+
+
+class TestAnyText:
+    """Whatever a file holds, it is read or refused with a `PayrollFileError`: never another exception."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(
+            st.one_of(
+                st.text(max_size=80),
+                st.lists(st.text(alphabet='0123456789-/.,e£ abcNn\x00"', max_size=12), min_size=7, max_size=7).map(
+                    ",".join
+                ),
+            ),
+            max_size=6,
+        )
+    )
+    def test_read_or_refused(self, lines: list[str]) -> None:
+        outcome: list[PayrollLine] | str
+        try:
+            outcome = parse_payroll_file([HEADER, *lines], "any.csv")
+        except PayrollFileError as exc:
+            outcome = exc.message
+        if isinstance(outcome, str):
+            assert outcome.startswith("any.csv, line ")
+        else:
+            assert all(p.hours_worked > 0 and p.gross_pay_pence >= 0 for p in outcome)

@@ -117,3 +117,18 @@ class TestSurplusLessMoneyOwed:
         balance(schedule.account, 900000)
         commitment(schedule.account, amount_pence=700000)
         assert findings(schedule, thresholds, "DP-SURPLUS") == []
+
+
+def test_without_minimum_wage_rates_the_check_says_it_cannot_run(schedule, thresholds) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    pay_record(schedule.account, pa_on_plan(schedule.case), days_ago=30, gross_pay_pence=100)
+    account = schedule.account
+    found, result = evaluate_range(
+        as_of=timezone.localdate(),
+        thresholds=dataclasses.replace(thresholds, minimum_wage_rates=()),
+        lo=account.pk,
+        hi=account.pk + 1,
+    )
+    assert "DP-PA-BELOW-MIN-WAGE" not in {f.code for f in found}
+    assert "minimum wage" in result.skipped["DP-PA-BELOW-MIN-WAGE"]
