@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from dp.core.errors import PolicyMissing
+from dp.employment.domain.pay import PayCheck, check_pay
+from dp.employment.domain.payroll_file import age_on
 from dp.employment.models import Commitment, PayRecord
 from dp.monitoring.domain.surplus import Commitment as SurplusCommitment
 from dp.payments.models import DirectPaymentAccount
@@ -36,3 +40,28 @@ def commitments_open_on(account: DirectPaymentAccount, on: dt.date) -> QuerySet[
 def commitments_for_surplus(account: DirectPaymentAccount, on: dt.date) -> tuple[SurplusCommitment, ...]:
     """The account's commitments on `on`, as the surplus rule takes them."""
     return tuple(SurplusCommitment(c.label, c.amount_pence) for c in commitments_open_on(account, on))
+
+
+def pay_checks(records: list[PayRecord]) -> dict[int, PayCheck]:
+    """Each record (not withdrawn) against the minimum wage on its day, as the monitoring check judges it; a
+    record whose rates have not been entered is left out."""
+    from dp.assessments.selectors import minimum_wage_on
+
+    found: dict[int, PayCheck] = {}
+    rates_on: dict[dt.date, Any] = {}
+    for record in records:
+        if record.is_withdrawn:
+            continue
+        try:
+            if record.worked_on not in rates_on:
+                rates_on[record.worked_on] = minimum_wage_on(record.worked_on)
+            found[record.pk] = check_pay(
+                hours=record.hours_worked,
+                gross_pay_pence=record.gross_pay_pence,
+                age=age_on(record.pa_date_of_birth, record.worked_on),
+                apprentice_first_year=record.apprentice_first_year,
+                rates=rates_on[record.worked_on],
+            )
+        except PolicyMissing:
+            continue
+    return found

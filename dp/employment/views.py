@@ -64,12 +64,14 @@ def _owed_crumbs(account: DirectPaymentAccount) -> list[dict[str, str]]:
 def account_pay(request: StaffRequest, account_id: int) -> HttpResponse:
     account = access_account_by_id(request.user, account_id)
     page = Paginator(selectors.account_pay_records(account), 50).get_page(request.GET.get("page"))
+    checks = selectors.pay_checks(list(page))
     return render(
         request,
         "employment/account_pay.html",
         {
             "account": account,
             "page": page,
+            "rows": [(record, checks.get(record.pk)) for record in page],
             "payees": services.payees_for_account(account),
             "can_write": request.user.has_role(*WRITE_ROLES),
             "breadcrumbs": _crumbs(account),

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dp.core.money import format_pence
 from dp.employment.constants import CommitmentStatus
 from dp.employment.models import Commitment, PayRecord
 from dp.employment.tests.factories import commitment, pay_record
@@ -24,12 +25,18 @@ def date(name: str, on: dt.date) -> dict[str, str]:
 
 class TestPay:
     def test_the_page_lists_records_and_the_numbers_for_payroll_files(self, client, employer, officer) -> None:  # type: ignore[no-untyped-def]
-        pay_record(employer.account, employer.payee, gross_pay_pence=41234)
+        low = pay_record(employer.account, employer.payee, gross_pay_pence=41234)
+        pay_record(employer.account, employer.payee, days_ago=60, gross_pay_pence=60000)
         client.force_login(officer)
         text = client.get(reverse("employment:account_pay", args=[employer.account.pk])).content.decode()
         assert "Jo Bloggs" in text
         assert "£412.34" in text
         assert f"Number {employer.payee.pk}" in text
+        from dp.assessments.selectors import minimum_wage_on
+
+        minimum = 40 * minimum_wage_on(low.worked_on).national_living_wage_pence
+        assert text.count("Below the minimum wage") == 1
+        assert f"{format_pence(minimum - 41234)} short of {format_pence(minimum)} (National Living Wage" in text
 
     def test_record_pay(self, client, employer, officer) -> None:  # type: ignore[no-untyped-def]
         client.force_login(officer)
