@@ -288,7 +288,7 @@ def step_transactions(ctx: Any) -> None:
                     merchant,
                     mcc,
                     balance[account.pk],
-                    hashlib.sha256(f"demo:{account.pk}:{n}".encode()).hexdigest(),
+                    hashlib.sha256(f"demo:{account.pk}:{n}".encode()).hexdigest()[:32],
                     f"D{n:08d}" if account.kind == AccountKind.PREPAID_CARD else "",
                     imp.pk,
                     line_numbers[imp.pk],

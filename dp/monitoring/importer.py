@@ -11,9 +11,9 @@ How it works (all inside ONE database transaction, opened by `services.statement
 3. Categorising: the distinct (person's categoriser, merchant, description, merchant category code,
    money in or out) combinations are categorised once each by the pure `Categoriser` and copied into
    a second temporary table.
-4. One ``INSERT … SELECT … ON CONFLICT (account_id, dedup_key) DO NOTHING`` writes the new
-   transactions with their categorisation, so a line already imported (this file again, or an
-   overlapping one) adds nothing.
+4. One ``INSERT … SELECT`` writes the new transactions with their categorisation, skipping by an
+   anti-join any line already stored (this file again, or an overlapping one) or repeated in the file,
+   under a lock that lets one import write at a time.
 5. Contributions paid in are matched to the person's schedule (`contribution_receipt_record`), and
    each account's last statement balance is reconciled against the ledger.
 
@@ -69,7 +69,7 @@ CREATE TEMPORARY TABLE monitoring_staging (
     merchant_category_code text NOT NULL,
     balance_pence bigint,
     account_reference text NOT NULL,
-    dedup_key text NOT NULL,
+    dedup_key uuid NOT NULL,
     provider_transaction_id text NOT NULL
 ) ON COMMIT DROP
 """
@@ -352,9 +352,21 @@ class _Line:
     merchant_category_code: str | None
 
 
+#: Advisory lock (two-key form; `services.IMPORT_LOCK_NAMESPACE` is 5301) held by the import writing its
+#: lines, so two imports never write at once and each sees every line the other wrote.
+WRITE_LOCK = (5302, 0)
+
+
 def _insert(cursor: Any, imp: StatementImport) -> tuple[int, int]:
-    """Insert the new lines; (lines added, of which unexplained), counted as they are written."""
+    """Insert the new lines; (lines added, of which unexplained), counted as they are written.
+
+    A line already stored (same account, date and dedup key), or repeated in this file, is skipped by an
+    anti-join rather than ``ON CONFLICT``: much cheaper per line, and safe because every import takes
+    `WRITE_LOCK` first, so the statement's snapshot (taken after the lock) holds every line any other
+    import wrote. The unique index still refuses a duplicate from any other writer.
+    """
     cursor.execute("SET LOCAL work_mem = '256MB'")  # the sort below, in memory
+    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", WRITE_LOCK)
     cursor.execute(
         """
         WITH added AS (
@@ -362,7 +374,8 @@ def _insert(cursor: Any, imp: StatementImport) -> tuple[int, int]:
             account_id, posted_on, amount_pence, description, merchant, merchant_category_code, balance_pence,
             dedup_key, provider_transaction_id, statement_import_id, line_number,
             status, category, plan_line_id, payee_ref, matched_by, rule_ref, reason)
-        SELECT r.account_id, s.posted_on, s.amount_pence, left(s.description, 500), left(s.merchant, 500),
+        SELECT DISTINCT ON (r.account_id, s.posted_on, s.dedup_key)
+               r.account_id, s.posted_on, s.amount_pence, left(s.description, 500), left(s.merchant, 500),
                s.merchant_category_code, s.balance_pence, s.dedup_key, left(s.provider_transaction_id, 100), %s,
                s.line_number, c.status, c.category, c.plan_line_id, c.payee_ref, c.matched_by, c.rule_ref, c.reason
           FROM monitoring_staging s
@@ -370,10 +383,12 @@ def _insert(cursor: Any, imp: StatementImport) -> tuple[int, int]:
           JOIN monitoring_cat c
             ON c.grp = r.grp AND c.merchant = s.merchant AND c.description = s.description
            AND c.merchant_category_code = s.merchant_category_code AND c.money_in = (s.amount_pence >= 0)
-         -- In account order, so each account's index entries are written together (a file in date order
-         -- touches every account's part of the indexes on every page otherwise).
-         ORDER BY r.account_id, s.posted_on, s.dedup_key
-        ON CONFLICT (account_id, dedup_key) DO NOTHING
+         WHERE NOT EXISTS (
+               SELECT 1 FROM monitoring_transaction t
+                WHERE t.account_id = r.account_id AND t.posted_on = s.posted_on AND t.dedup_key = s.dedup_key)
+         -- In index order, so each account's index entries are written together (a file in date order
+         -- touches every account's part of the index on every page otherwise); the first of repeats kept.
+         ORDER BY r.account_id, s.posted_on, s.dedup_key, s.line_number
         RETURNING status
         )
         SELECT count(*), count(*) FILTER (WHERE status = %s) FROM added

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import Q
 
@@ -156,7 +157,7 @@ class Transaction(models.Model):
     merchant = models.CharField(max_length=500, blank=True)
     merchant_category_code = models.CharField(max_length=4, blank=True)
     balance_pence = models.BigIntegerField(null=True, blank=True)
-    dedup_key = models.CharField(max_length=64)
+    dedup_key = models.UUIDField()  # the first 128 bits of the line's SHA-256 (domain/statements/base.py)
     provider_transaction_id = models.CharField(max_length=100, blank=True)
     statement_import = models.ForeignKey(
         StatementImport, on_delete=models.PROTECT, related_name="transactions", db_constraint=False, db_index=False
@@ -172,32 +173,47 @@ class Transaction(models.Model):
         on_delete=models.PROTECT,
         related_name="statement_transactions",
         db_index=False,  # `transaction_plan_line_on` (partial: most lines have none) serves every look-up
+        db_constraint=False,  # checked once per statement by trigger (ADR 0010)
     )
     payee_ref = models.CharField(max_length=40, blank=True)
     matched_by = models.CharField(max_length=24, choices=MatchedBy.choices, blank=True)
     rule_ref = models.CharField(max_length=40, blank=True)
     reason = models.CharField(max_length=500, blank=True)
-    contribution_receipt = models.OneToOneField(
+    # At most one line per receipt (a partial unique index: the many lines with none cost nothing),
+    # checked to exist once per statement by trigger (ADR 0010).
+    contribution_receipt = models.ForeignKey(
         "payments.ContributionReceipt",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="statement_transaction",
+        related_name="statement_transactions",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
         ordering = ["-posted_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "dedup_key"], name="transaction_unique_account_dedup_key"),
+            # The dedup key includes the posted date, so this is "unique per account and key"; leading with
+            # the date lets the one index also serve every look-up of an account's lines by date.
+            models.UniqueConstraint(
+                fields=["account", "posted_on", "dedup_key"], name="transaction_unique_account_on_key"
+            ),
+            models.UniqueConstraint(
+                fields=["contribution_receipt"],
+                condition=Q(contribution_receipt__isnull=False),
+                name="transaction_unique_contribution_receipt",
+            ),
         ]
         indexes = [
-            models.Index(fields=["account", "posted_on"], name="transaction_account_posted_on"),
             models.Index(
                 fields=["account", "posted_on"],
                 condition=Q(status=TransactionStatus.UNEXPLAINED),
                 name="transaction_unexplained",
             ),
-            models.Index(fields=["statement_import"], name="transaction_import"),
+            # Lines are written an import at a time, so the import ids lie in runs: a BRIN index is a few
+            # pages and costs an import nothing per line.
+            BrinIndex(fields=["statement_import"], name="transaction_import_brin", pages_per_range=32),
             models.Index(
                 fields=["plan_line", "posted_on"],
                 condition=Q(plan_line__isnull=False),

@@ -351,6 +351,12 @@ def decide_by_deduction(
         raise ValidationFailed(f"Choose between 1 and {MAX_INSTALMENTS} instalments", field="instalments")
     if proposal.recoverable_pence <= 0:
         raise ValidationFailed("There is nothing for the council to recover", field="instalments")
+    if instalments > proposal.recoverable_pence:  # every instalment takes at least a penny
+        raise ValidationFailed(
+            f"{format_pence(proposal.recoverable_pence)} cannot be taken in {instalments} instalments; choose at most "
+            f"{proposal.recoverable_pence}",
+            field="instalments",
+        )
     upcoming = sorted((p for p in future_payments if p.due_on > decided_on), key=lambda p: p.due_on)
     if len(upcoming) < instalments:
         raise ValidationFailed(

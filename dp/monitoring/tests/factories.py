@@ -40,7 +40,7 @@ class TransactionFactory(factory.django.DjangoModelFactory):
     merchant = "Brambles Pharmacy"
     description = "Card purchase"
     merchant_category_code = "5912"
-    dedup_key = factory.Sequence(lambda n: hashlib.sha256(f"line{n}".encode()).hexdigest())
+    dedup_key = factory.Sequence(lambda n: hashlib.sha256(f"line{n}".encode()).hexdigest()[:32])
     line_number = factory.Sequence(lambda n: n + 2)
     status = TransactionStatus.UNEXPLAINED
     matched_by = "nothing"

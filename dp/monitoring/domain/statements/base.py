@@ -22,9 +22,10 @@ on `StatementFormatError` (an import is all or nothing).
 
 Dedup key
 ~~~~~~~~~
-`dedup_key` is a SHA-256 (hex) that is the same every time the same transaction is read, from
-the same file or from another file that overlaps it, so an importer can insert with "on conflict
-do nothing" on (account, dedup_key) and a re-import adds nothing:
+`dedup_key` is the first 128 bits of a SHA-256, as 32 hex digits (stored as a uuid), that is the
+same every time the same transaction is read, from the same file or from another file that overlaps
+it, so an importer can skip a line whose (account, dedup_key) is already stored and a re-import adds
+nothing. It includes the posted date, so it is unique per account and date as well:
 
 * with a provider transaction id (card CSV `transaction_id`, OFX `FITID`, CAMT `AcctSvcrRef`,
   MT940 bank reference): account reference + posted date + amount + that id;
@@ -255,7 +256,7 @@ def parse_mcc(text: str, where: Where) -> str | None:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256(_SEPARATOR.join((_DEDUP_VERSION, *parts)).encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(_SEPARATOR.join((_DEDUP_VERSION, *parts)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def id_dedup_key(account_reference: str, posted_on_iso: str, amount_pence: int, transaction_id: str) -> str:
@@ -264,7 +265,7 @@ def id_dedup_key(account_reference: str, posted_on_iso: str, amount_pence: int, 
     `DedupKeys.key` uses it; a parser's hot path may call it directly (it needs no per-file state).
     """
     text = f"{_DEDUP_VERSION}\x1fid\x1f{account_reference}\x1f{posted_on_iso}\x1f{amount_pence}\x1f{transaction_id}"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class DedupKeys:

@@ -353,6 +353,12 @@ class TestProperties:
                 decide_by_card_recoup(proposal, decided_on=AFTER, card_account_reference="C1", recoup_reference="R1")
             )
             big = [ScheduledPayment(p.due_on, 10**9) for p in PAYMENTS]
+            if instalments > proposal.recoverable_pence:  # a penny cannot be taken in two instalments
+                with pytest.raises(ValidationFailed, match="choose at most"):
+                    decide_by_deduction(
+                        proposal, decided_on=AFTER, future_payments=big, instalments=instalments, policy=POLICY
+                    )
+                instalments = proposal.recoverable_pence
             plans.append(
                 decide_by_deduction(
                     proposal, decided_on=AFTER, future_payments=big, instalments=instalments, policy=POLICY
