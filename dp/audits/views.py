@@ -323,13 +323,11 @@ def sweep_run(request: StaffRequest) -> HttpResponse:
 @staff_view(*VIEW)
 def audit_due(request: StaffRequest) -> HttpResponse:
     today = clock.today()
-    due: Any
     try:
-        due = selectors.AuditsDue(today=today, user=request.user)
+        page = selectors.AuditsDue(today=today, user=request.user).get_page(request.GET.get("page"))
         missing = ""
     except PolicyMissing as exc:
-        due, missing = [], exc.message
-    page = Paginator(due, 25).get_page(request.GET.get("page"))
+        page, missing = Paginator([], 25).get_page(1), exc.message
     return render(
         request,
         "audits/audit_due.html",

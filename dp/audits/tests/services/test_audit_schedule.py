@@ -128,6 +128,18 @@ class TestTheListInTheDatabase:
         assert listed[-1].schedule == schedules[3]  # a year after its audit
         assert [d.schedule for d in due[1:3]] == [d.schedule for d in listed[1:3]]
 
+    def test_a_page_and_the_total_together(self, policies, staff) -> None:  # type: ignore[no-untyped-def]
+        schedules = [SignedScheduleFactory(worker=staff["social_worker"]) for _ in range(3)]
+        _paid(schedules, staff)
+        due = AuditsDue(today=timezone.localdate())
+        page = due.get_page(2, per_page=2)
+        assert (page.number, page.paginator.count, len(page.object_list)) == (2, 3, 1)
+        assert AuditsDue(today=timezone.localdate()).get_page("x", per_page=2).number == 1
+        assert AuditsDue(today=timezone.localdate()).get_page(99, per_page=2).number == 2  # the last page
+        nobody = AuditsDue(today=timezone.localdate(), user=staff["system_admin"])  # may open no one
+        assert nobody.get_page(1).paginator.count == 0
+        assert nobody[0:5] == []
+
     def test_only_people_the_user_may_open(self, schedule, staff) -> None:  # type: ignore[no-untyped-def]
         _paid([schedule], staff)
         schedule.person.is_restricted = True
