@@ -41,6 +41,8 @@ POLICY: dict[str, Any] = {
     "audit_open_finding_days": 28,
     "audit_full_open_findings": 3,
     "audit_information_days": 28,
+    "audit_final_days": 56,
+    "audit_statement_max_age_days": 45,
     "recovery_response_days": 14,
     "recovery_invoice_days": 30,
     "recovery_review_days": 28,
