@@ -17,6 +17,8 @@ from dp.staff.roles import Role
 STATEMENT_ROLES = (Role.DP_SUPPORT, Role.PAYMENTS_OFFICER, Role.AUDITOR)
 #: Who may change the merchant rules and column mappings.
 RULE_WRITE_ROLES = (Role.DP_SUPPORT, Role.PAYMENTS_OFFICER)
+#: Who categorises a transaction by hand.
+CATEGORISE_ROLES = (Role.DP_SUPPORT, Role.PAYMENTS_OFFICER, Role.AUDITOR)
 #: Who uploads receipts.
 RECEIPT_ROLES = (Role.DP_SUPPORT, Role.PAYMENTS_OFFICER, Role.AUDITOR)
 

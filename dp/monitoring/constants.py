@@ -70,6 +70,7 @@ class MatchedBy(models.TextChoices):
     BUILTIN_RULE = "builtin_rule", "Standard bank wording"
     MONEY_IN = "money_in", "Money in"
     NOTHING = "nothing", "Nothing matched"
+    MANUAL = "manual", "Categorised by staff"
 
 
 class RuleMatch(models.TextChoices):
@@ -97,6 +98,7 @@ class MonitoringEventType(models.TextChoices):
     RULE_CHANGED = "monitoring.rule_changed", "Merchant rule changed"
     RULE_ENDED = "monitoring.rule_ended", "Merchant rule ended"
     RECEIPT_UPLOADED = "monitoring.receipt_uploaded", "Receipt uploaded"
+    TRANSACTION_CATEGORISED = "monitoring.transaction_categorised", "Transaction categorised by staff"
     TRANSACTIONS_RECATEGORISED = (
         "monitoring.transactions_recategorised",
         "Merchant rules applied to transactions already imported",

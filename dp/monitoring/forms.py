@@ -10,6 +10,7 @@ from django import forms
 from dp.core.forms import GovukDateField, PoundsField
 from dp.monitoring.constants import RuleMatch, SpendCategoryChoice, StatementFormatChoice, TransactionStatus
 from dp.monitoring.models import ColumnMappingProfile
+from dp.plans.models import PlanLine
 
 ENCODINGS = [
     ("", "As the format says (UTF-8 for CSV files)"),
@@ -167,6 +168,43 @@ class TransactionFilterForm(forms.Form):
     date_to = forms.DateField(
         label="To (YYYY-MM-DD)", required=False, widget=forms.DateInput(format="%Y-%m-%d"), input_formats=["%Y-%m-%d"]
     )
+
+
+class PlanLineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PlanLine) -> str:  # type: ignore[override]
+        return f"{obj.description} (support plan {obj.plan.version})"
+
+
+class TransactionCategoriseForm(forms.Form):
+    """Staff categorising a transaction by hand: the plan line (`plan_lines`: the person's) or a category."""
+
+    plan_line = PlanLineChoiceField(
+        label="Support plan line",
+        queryset=PlanLine.objects.none(),
+        required=False,
+        empty_label="Not against a plan line",
+        help_text="Put it against a line to count it as explained",
+    )
+    category = forms.ChoiceField(
+        label="Spending category", choices=[("", "No category"), *SpendCategoryChoice.choices], required=False
+    )
+    reason = forms.CharField(
+        label="Why are you categorising it?",
+        widget=forms.Textarea,
+        max_length=300,
+        help_text="For example, the invoice or timesheet you have seen. This is recorded with your name.",
+        error_messages={"required": "Enter why you are categorising this transaction"},
+    )
+
+    def __init__(self, *args: Any, plan_lines: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan_line"].queryset = plan_lines  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("plan_line") and not data.get("category") and not self.errors:
+            self.add_error("plan_line", "Choose a plan line or a spending category")
+        return data
 
 
 class ReceiptForm(forms.Form):

@@ -195,6 +195,20 @@ def account_receipts(account: DirectPaymentAccount) -> QuerySet[Receipt]:
     return Receipt.objects.filter(account=account).select_related("transaction", "uploaded_by").order_by("-created_at")
 
 
+def plan_lines_for_categorising(account: DirectPaymentAccount) -> QuerySet[PlanLine]:
+    """Lines a transaction of `account` can be put against by hand: the direct payment lines of its person's
+    approved support plans and of plans replaced since (for spending before the change), newest plan first."""
+    return (
+        PlanLine.objects.filter(
+            plan__case__person_id=account.person_id,
+            plan__status__in=(PlanStatus.APPROVED, PlanStatus.SUPERSEDED),
+            funding=Funding.DIRECT_PAYMENT,
+        )
+        .select_related("plan")
+        .order_by("-plan__approved_at", "-plan_id", "id")
+    )
+
+
 def merchant_rule_list() -> QuerySet[MerchantRule]:
     return MerchantRule.objects.select_related("created_by", "ended_by").order_by(
         F("ended_on").asc(nulls_first=True), "position", "id"

@@ -22,6 +22,7 @@ from dp.audit_log.services import audit_event_record, snapshot
 from dp.core import clock
 from dp.core.errors import ValidationFailed
 from dp.core.money import format_pence
+from dp.monitoring import selectors
 from dp.monitoring.constants import (
     ImportStatus,
     MatchedBy,
@@ -33,6 +34,7 @@ from dp.monitoring.constants import (
     TransactionStatus,
 )
 from dp.monitoring.domain.categorise import MerchantRule as DomainMerchantRule
+from dp.monitoring.domain.categorise import PlanLineRef, SpendCategory, manual_categorisation
 from dp.monitoring.domain.receipts import HEAD_BYTES, check_receipt
 from dp.monitoring.domain.statements import ColumnMapping
 from dp.monitoring.importer import ProgressWriter, load_statement
@@ -41,7 +43,7 @@ from dp.monitoring.scanning import receipt_max_bytes, receipt_scanner
 from dp.monitoring.selectors import categorisers_for_accounts
 from dp.payments.models import DirectPaymentAccount
 from dp.plans.constants import PlanStatus
-from dp.plans.models import SupportPlan
+from dp.plans.models import PlanLine, SupportPlan
 
 logger = logging.getLogger(__name__)
 
@@ -391,7 +393,7 @@ def merchant_rule_end(*, actor: Any, rule: MerchantRule, reason: str = "") -> Me
 
 #: Accounts categorised per transaction (each chunk commits on its own, so locks are short).
 RECATEGORISE_ACCOUNTS_PER_CHUNK = 500
-#: Rows per UPDATE ... FROM (VALUES ...) statement (9 parameters a row, under PostgreSQL's 65,535).
+#: Rows per UPDATE ... FROM (VALUES ...) statement (8 parameters a row, under PostgreSQL's 65,535).
 RECATEGORISE_ROWS_PER_UPDATE = 2000
 _CATEGORISATION_COLUMNS = ("status", "category", "plan_line_id", "payee_ref", "matched_by", "rule_ref", "reason")
 
@@ -429,7 +431,7 @@ def _recategorise_candidates(
     plan's own record of who is paid wins over any rule. After the person's plan changed (`plan_matches=True`)
     the lines the plan decides are looked at: unexplained ones, ones put against a plan line, and ones
     matched to a payee of the plan (who may have been added or removed)."""
-    lines = Transaction.objects.filter(contribution_receipt__isnull=True)
+    lines = Transaction.objects.filter(contribution_receipt__isnull=True).exclude(matched_by=MatchedBy.MANUAL)
     if plan_matches:
         lines = lines.filter(
             Q(status=TransactionStatus.UNEXPLAINED) | Q(plan_line__isnull=False) | Q(matched_by=MatchedBy.PAYEE)
@@ -446,16 +448,26 @@ def _recategorise_candidates(
 
 
 def _recategorise_chunk(
-    *, account_ids: list[int], candidates: QuerySet[Transaction], today: dt.date
+    *,
+    account_ids: list[int],
+    candidates: QuerySet[Transaction],
+    today: dt.date,
+    shared: dict[tuple[Any, ...], tuple[Any, ...]],
 ) -> tuple[int, int, int]:
-    """Categorise one chunk of accounts' candidate lines again and write the changed ones set-based."""
+    """Categorise one chunk of accounts' candidate lines again and write the changed ones set-based.
+
+    Lines are read without locks (a lock on every line read cost more than the categorising); the UPDATE
+    writes a changed line only if it is still neither categorised by hand nor linked to a contribution, a
+    condition PostgreSQL checks again on the newest version of a line changed meanwhile, so staff categorising
+    a line while this runs always win. `shared` keeps the results of the categoriser of people without a plan
+    (group 0: the rules alone) from chunk to chunk."""
     groups, categorisers = categorisers_for_accounts(account_ids, on=today)
     results: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     changes: list[tuple[Any, ...]] = []
-    looked_at = newly_explained = 0
+    explains: set[int] = set()
+    looked_at = 0
     rows = (
         candidates.filter(account_id__in=account_ids)
-        .select_for_update(of=("self",))
         .order_by("id")
         .values_list(
             "id",
@@ -469,10 +481,13 @@ def _recategorise_chunk(
     )
     for pk, account_id, amount_pence, merchant, description, mcc, *current in rows.iterator(chunk_size=5000):
         looked_at += 1
-        key = (groups[account_id], merchant, description, mcc, amount_pence >= 0)
-        if key not in results:
-            result = categorisers[key[0]].categorise(_LineText(1 if key[4] else -1, merchant, description, mcc or None))
-            results[key] = (
+        group = groups[account_id]
+        key = (group, merchant, description, mcc, amount_pence >= 0)
+        cache = shared if group == 0 else results
+        new = cache.get(key)
+        if new is None:
+            result = categorisers[group].categorise(_LineText(1 if key[4] else -1, merchant, description, mcc or None))
+            new = cache[key] = (
                 result.status,
                 result.category.value if result.category else "",
                 int(result.plan_line_id) if result.plan_line_id else None,
@@ -481,12 +496,11 @@ def _recategorise_chunk(
                 result.rule_id or "",
                 result.reason[:500],
             )
-        new = results[key]
-        if tuple(current) == new:
-            continue
-        changes.append((pk, *new))
-        if current[0] == TransactionStatus.UNEXPLAINED and new[0] != TransactionStatus.UNEXPLAINED:
-            newly_explained += 1
+        if tuple(current) != new:
+            changes.append((pk, *new))
+            if current[0] == TransactionStatus.UNEXPLAINED and new[0] != TransactionStatus.UNEXPLAINED:
+                explains.add(pk)
+    changed = newly_explained = 0
     table = Transaction._meta.db_table
     with connection.cursor() as cursor:
         for start in range(0, len(changes), RECATEGORISE_ROWS_PER_UPDATE):
@@ -499,17 +513,22 @@ def _recategorise_chunk(
                        payee_ref = v.payee_ref, matched_by = v.matched_by, rule_ref = v.rule_ref, reason = v.reason
                   FROM (VALUES {values})
                     AS v (id, status, category, plan_line_id, payee_ref, matched_by, rule_ref, reason)
-                 WHERE t.id = v.id
+                 WHERE t.id = v.id AND t.matched_by <> %s AND t.contribution_receipt_id IS NULL
+                RETURNING t.id
                 """,
-                [value for row in batch for value in row],
+                [*(value for row in batch for value in row), MatchedBy.MANUAL],
             )
-    return looked_at, newly_explained, len(changes)
+            written = [pk for (pk,) in cursor.fetchall()]
+            changed += len(written)
+            newly_explained += sum(1 for pk in written if pk in explains)
+    return looked_at, newly_explained, changed
 
 
 def _recategorise(candidates: QuerySet[Transaction]) -> RecategoriseResult:
     """Categorise the candidate lines again, a chunk of accounts per transaction (not inside the caller's)."""
     account_ids = list(candidates.order_by("account_id").values_list("account_id", flat=True).distinct())
     today = clock.today()
+    shared: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     looked_at = newly_explained = changed = 0
     for start in range(0, len(account_ids), RECATEGORISE_ACCOUNTS_PER_CHUNK):
         with transaction.atomic():
@@ -517,6 +536,7 @@ def _recategorise(candidates: QuerySet[Transaction]) -> RecategoriseResult:
                 account_ids=account_ids[start : start + RECATEGORISE_ACCOUNTS_PER_CHUNK],
                 candidates=candidates,
                 today=today,
+                shared=shared,
             )
         looked_at, newly_explained, changed = looked_at + counts[0], newly_explained + counts[1], changed + counts[2]
     return RecategoriseResult(looked_at=looked_at, newly_explained=newly_explained, changed=changed)
@@ -568,13 +588,16 @@ def plan_transactions_recategorise(*, actor: Any, plan_id: int, since: dt.date) 
     added to the plan is matched and one to a payee or line no longer in the plan is not. Contributions and
     lines staff categorised by hand are never changed. One audit event on the person records the counts.
 
-    None (nothing done) when the plan is no longer the approved one: the plan that replaced it does its own."""
+    None (nothing done) when the plan is no longer the approved one: the plan that replaced it does its own.
+    A person with no direct payment account yet (the usual first plan) has nothing to categorise: no event."""
     plan = SupportPlan.objects.select_related("case__person").get(pk=plan_id)
     if plan.status != PlanStatus.APPROVED:
         logger.info("Plan %s is %s: its transactions are not categorised again", plan_id, plan.status)
         return None
     person = plan.case.person
     account_ids = list(DirectPaymentAccount.objects.filter(person=person).values_list("pk", flat=True))
+    if not account_ids:
+        return RecategoriseResult(looked_at=0, newly_explained=0, changed=0)  # no account yet: nothing to do
     candidates = _recategorise_candidates(
         since=since, only_unexplained=False, account_ids=account_ids, plan_matches=True
     )
@@ -609,6 +632,67 @@ def plan_transactions_recategorise_queue(*, actor: Any, plan: SupportPlan, since
 
     actor_id, plan_id, since_text = actor.pk, plan.pk, since.isoformat()
     transaction.on_commit(lambda: plan_transactions_recategorise_task.enqueue(actor_id, plan_id, since_text))
+
+
+# -- categorising by hand ------------------------------------------------------------------------------------
+
+CATEGORY_FIELDS = ("status", "category", "plan_line_id", "payee_ref", "matched_by", "rule_ref", "reason")
+
+
+@transaction.atomic
+def transaction_categorise(
+    *, actor: Any, transaction_: Transaction, plan_line: PlanLine | None, category: str, reason: str
+) -> Transaction:
+    """A member of staff puts a transaction against a line of the person's support plan (approved, or replaced
+    since) or a spending category, with the reason (`domain.categorise.manual_categorisation`). Categorising
+    again (rules applied, a plan approved) never changes it; a contribution the person recorded cannot be
+    categorised by hand."""
+    line = Transaction.objects.select_for_update().select_related("account__person").get(pk=transaction_.pk)
+    if line.contribution_receipt_id is not None:
+        raise ValidationFailed(
+            "This is a contribution the person paid in, matched to their contribution record: it cannot be "
+            "categorised by hand",
+            field="plan_line",
+        )
+    person = line.account.person
+    if plan_line is not None and not selectors.plan_lines_for_categorising(line.account).filter(pk=plan_line.pk):
+        raise ValidationFailed("Choose a line of this person's support plan paid by direct payment", field="plan_line")
+    if category and category not in SpendCategoryChoice.values:
+        raise ValidationFailed("Choose a spending category", field="category")
+    result = manual_categorisation(
+        amount_pence=line.amount_pence,
+        plan_line=(
+            PlanLineRef(id=str(plan_line.pk), category=plan_line.category, label=plan_line.description)
+            if plan_line is not None
+            else None
+        ),
+        category=SpendCategory(category) if category else None,
+        why=reason,
+        by=getattr(actor, "display_name", "") or str(actor),
+        on=clock.today(),
+    )
+    before = snapshot(line, CATEGORY_FIELDS)
+    line.status = result.status
+    line.category = result.category.value if result.category else ""
+    line.plan_line = plan_line if result.plan_line_id else None
+    line.payee_ref = ""
+    line.matched_by = MatchedBy.MANUAL
+    line.rule_ref = ""
+    line.reason = result.reason[:500]
+    line.save(update_fields=["status", "category", "plan_line", "payee_ref", "matched_by", "rule_ref", "reason"])
+    audit_event_record(
+        actor=actor,
+        event_type=MonitoringEventType.TRANSACTION_CATEGORISED,
+        subject=line,
+        person=person,
+        summary=(
+            f"Transaction of {format_pence(abs(line.amount_pence))} on {line.posted_on:%d %B %Y} "
+            f"({line.shown_text[:80]}) categorised by hand"
+        ),
+        before=before,
+        after={**snapshot(line, CATEGORY_FIELDS), "why": " ".join(reason.split())},
+    )
+    return line
 
 
 # -- receipts -----------------------------------------------------------------------------------------------

@@ -21,6 +21,11 @@ urlpatterns = [
     path(
         "monitoring/accounts/<int:account_id>/receipts/new/", views.period_receipt_upload, name="period_receipt_upload"
     ),
+    path(
+        "monitoring/transactions/<int:transaction_id>/categorise/",
+        views.transaction_categorise,
+        name="transaction_categorise",
+    ),
     path("monitoring/transactions/<int:transaction_id>/receipts/new/", views.receipt_upload, name="receipt_upload"),
     path("monitoring/receipts/<int:receipt_id>/", views.receipt_download, name="receipt_download"),
 ]

@@ -19,6 +19,7 @@ from dp.core.views import form_page
 from dp.monitoring import forms as f
 from dp.monitoring import selectors, services
 from dp.monitoring.access import (
+    CATEGORISE_ROLES,
     RECEIPT_ROLES,
     RULE_WRITE_ROLES,
     STATEMENT_ROLES,
@@ -278,8 +279,8 @@ def rule_apply(request: StaffRequest) -> HttpResponse:
         intro=[
             "Every unexplained transaction already imported is categorised again with the rules in use today "
             "and each person's current support plan. This runs in the background.",
-            "Transactions matched to a known Personal Assistant or agency, and ones already explained, are "
-            "not changed.",
+            "Transactions matched to a known Personal Assistant or agency, ones categorised by staff, and ones "
+            "already explained, are not changed.",
         ],
         cancel_url=reverse("monitoring:rule_list"),
     )
@@ -397,8 +398,55 @@ def account_transactions(request: StaffRequest, account_id: int) -> HttpResponse
             "receipts": selectors.account_receipts(account)[:20],
             "can_import": request.user.has_role(*STATEMENT_ROLES),
             "can_receipt": request.user.has_role(*RECEIPT_ROLES),
+            "can_categorise": request.user.has_role(*CATEGORISE_ROLES),
             "breadcrumbs": _account_crumbs(account)[:-1],
         },
+    )
+
+
+@staff_view(*CATEGORISE_ROLES)
+def transaction_categorise(request: StaffRequest, transaction_id: int) -> HttpResponse:
+    line = access_transaction_by_id(request.user, transaction_id)
+    form = f.TransactionCategoriseForm(
+        _posted(request),
+        plan_lines=selectors.plan_lines_for_categorising(line.account),
+        initial={"plan_line": line.plan_line_id, "category": line.category},
+    )
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        services.transaction_categorise(
+            actor=request.user,
+            transaction_=line,
+            plan_line=data.get("plan_line"),
+            category=data.get("category") or "",
+            reason=data["reason"],
+        )
+        messages.success(request, f"Transaction categorised: {line.shown_text} on {line.posted_on:%-d %B %Y}")
+        return redirect("monitoring:account_transactions", account_id=line.account_id)
+
+    return _form_page(
+        request,
+        form,
+        act,
+        title="Categorise a transaction",
+        caption=f"{line.account.person.full_name}: {line.account}",
+        breadcrumbs=_account_crumbs(line.account),
+        button="Categorise",
+        rows=[
+            ("Date", line.posted_on.strftime("%-d %B %Y")),
+            ("Paid to or from", line.shown_text),
+            ("Amount", format_pence(line.amount_pence)),
+            ("Categorised now", f"{line.get_status_display()}: {line.reason}" if line.reason else "Not yet"),
+        ],
+        intro=[
+            "Choose the line of the person's support plan it paid for, or what kind of spending it was. "
+            "Applying the merchant rules or a new support plan will not change what you choose."
+        ],
+        can_submit=line.contribution_receipt_id is None,
+        warning=""
+        if line.contribution_receipt_id is None
+        else "This is a contribution the person paid in, matched to their contribution record.",
+        cancel_url=reverse("monitoring:account_transactions", args=[line.account_id]),
     )
 
 

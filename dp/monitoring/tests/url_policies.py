@@ -29,6 +29,7 @@ EXPECTED: dict[str, Any] = {
     "monitoring:rule_end": RULE_WRITE,
     "monitoring:account_transactions": CARE_ROLES,
     "monitoring:period_receipt_upload": STATEMENTS,
+    "monitoring:transaction_categorise": STATEMENTS,
     "monitoring:receipt_upload": STATEMENTS,
     "monitoring:receipt_download": CARE_ROLES,
 }
@@ -87,6 +88,7 @@ KWARGS: dict[str, Any] = {
     "monitoring:rule_end": lambda w: {"rule_id": _w(w).rule.pk},
     "monitoring:account_transactions": lambda w: {"account_id": _w(w).account.pk},
     "monitoring:period_receipt_upload": lambda w: {"account_id": _w(w).account.pk},
+    "monitoring:transaction_categorise": lambda w: {"transaction_id": _w(w).line.pk},
     "monitoring:receipt_upload": lambda w: {"transaction_id": _w(w).line.pk},
     "monitoring:receipt_download": lambda w: {"receipt_id": _w(w).receipt.pk},
 }
