@@ -128,6 +128,38 @@ class TestTheListInTheDatabase:
         assert listed[-1].schedule == schedules[3]  # a year after its audit
         assert [d.schedule for d in due[1:3]] == [d.schedule for d in listed[1:3]]
 
+    def test_the_databases_dates_are_the_pure_rules_dates(self, policies, staff, auditor) -> None:  # type: ignore[no-untyped-def]
+        """Every case of `schedule_audit` (first check, yearly and monthly from the last audit with month ends, brought
+        forward, final audits, audited since the end), worked out by the SQL and by the pure function."""
+        from django.db import connection
+
+        from dp.audits.models import AuditCase
+
+        PolicyValue.objects.filter(key="audit_interval_months").update(value=1)  # month ends matter monthly
+        schedules = [SignedScheduleFactory(worker=staff["social_worker"]) for _ in range(7)]
+        _paid(schedules, staff)
+        today = timezone.localdate()
+        for i, finished_on in ((1, dt.date(2024, 1, 31)), (2, dt.date(2023, 12, 31)), (3, dt.date(2024, 2, 29))):
+            audit = opened_audit(schedules[i], by=auditor, finding=finding_on(schedules[i], ref=f"transaction:{i}"))
+            services.audit_record_outcome(actor=auditor, audit=audit, outcome=AuditStatus.NO_ACTION, notes="Fine")
+            AuditCase.objects.filter(pk=audit.pk).update(finished_on=finished_on)
+        finding_on(schedules[3], ref="transaction:late", on=dt.date(2024, 3, 10))  # later than due: no change
+        schedule_end(actor=staff["social_worker"], schedule=schedules[4], last_day_on=today, reason="Ended")
+        schedule_end(actor=staff["social_worker"], schedule=schedules[5], last_day_on=today, reason="Ended")
+        audit = opened_audit(schedules[5], by=auditor, finding=finding_on(schedules[5], ref="transaction:5"))
+        services.audit_record_outcome(actor=auditor, audit=audit, outcome=AuditStatus.NO_ACTION, notes="Fine")
+        due = AuditsDue(today=today)
+        with connection.cursor() as cursor:
+            cursor.execute(due.sql + "SELECT id, due_on FROM due", due.params)
+            in_sql = dict(cursor.fetchall())
+        pure = {s.pk: audit_due_for(s, today=today).due_on for s in schedules}
+        assert in_sql == pure
+        assert pure[schedules[1].pk] == dt.date(2024, 2, 29)
+        assert pure[schedules[2].pk] == dt.date(2024, 1, 31)
+        assert pure[schedules[3].pk] == dt.date(2024, 3, 29)
+        assert pure[schedules[5].pk] is None
+        assert due.count() == 6
+
     def test_a_page_and_the_total_together(self, policies, staff) -> None:  # type: ignore[no-untyped-def]
         schedules = [SignedScheduleFactory(worker=staff["social_worker"]) for _ in range(3)]
         _paid(schedules, staff)
