@@ -380,6 +380,11 @@ def outstanding_after_end(user: User) -> list[OutstandingAfterEnd]:
     ]
 
 
+def open_audit_of(person_id: int) -> AuditCase | None:
+    """The person's open audit (there is at most one)."""
+    return AuditCase.objects.filter(person_id=person_id, status__in=OPEN_STATUSES).first()
+
+
 def recovery_of(audit: AuditCase) -> AuditRecovery | None:
     return AuditRecovery.objects.filter(audit=audit).first()
 

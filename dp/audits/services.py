@@ -236,10 +236,6 @@ def audit_open_from_finding(*, actor: User, finding: Finding) -> AuditCase:
     )
 
 
-def open_audit_of(person_id: int) -> AuditCase | None:
-    return AuditCase.objects.filter(person_id=person_id, status__in=selectors.OPEN_STATUSES).first()
-
-
 @transaction.atomic
 def finding_add_to_audit(*, actor: User, finding: Finding) -> AuditCase:
     """Add an open finding to the person's open audit (raised after the audit was opened): recorded as a step of the
@@ -247,7 +243,7 @@ def finding_add_to_audit(*, actor: User, finding: Finding) -> AuditCase:
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.status != FindingStatus.OPEN:
         raise TransitionNotAllowed("Only an open finding can be added to an audit.")
-    audit = open_audit_of(finding.person_id)
+    audit = selectors.open_audit_of(finding.person_id)
     if audit is None:
         raise ValidationFailed("This person has no audit open: open one from the finding instead.")
     audit = _lock(audit)

@@ -176,7 +176,7 @@ def finding_detail(request: StaffRequest, finding_id: int) -> HttpResponse:
         "audits/finding_detail.html",
         {
             "finding": finding,
-            "open_audit": services.open_audit_of(finding.person_id) if finding.status == FindingStatus.OPEN else None,
+            "open_audit": selectors.open_audit_of(finding.person_id) if finding.status == FindingStatus.OPEN else None,
             "rule": rule,
             "source": rule.source() if rule else "",
             "can_write": request.user.has_role(*WRITE),
@@ -244,7 +244,7 @@ def finding_open_audit(request: StaffRequest, finding_id: int) -> HttpResponse:
 @staff_view(*WRITE)
 def finding_add_to_audit(request: StaffRequest, finding_id: int) -> HttpResponse:
     finding = access_finding_by_id(request.user, finding_id)
-    audit = services.open_audit_of(finding.person_id)
+    audit = selectors.open_audit_of(finding.person_id)
 
     def act(d: dict[str, Any]) -> HttpResponse:
         added_to = services.finding_add_to_audit(actor=request.user, finding=finding)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dp.audit_log.models import Event
-from dp.audits import services
+from dp.audits import selectors, services
 from dp.audits.constants import AuditEventType, AuditSource, AuditStatus, FindingStatus, Tier
 from dp.audits.models import AuditStep, Finding
 from dp.audits.tests.factories import finding_on, opened_audit, received_audit
@@ -127,7 +127,7 @@ class TestAddingAFindingToTheOpenAudit:
     def test_a_later_finding_joins_the_open_audit_recorded_with_an_event(self, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
         audit = opened_audit(schedule, by=auditor)
         later = finding_on(schedule, ref="transaction:later", code="DP-UNKNOWN-PAYEE", severity="medium")
-        assert services.open_audit_of(schedule.person_id) == audit
+        assert selectors.open_audit_of(schedule.person_id) == audit
         assert services.finding_add_to_audit(actor=auditor, finding=later) == audit
         later.refresh_from_db()
         assert (later.status, later.audit) == (FindingStatus.IN_AUDIT, audit)
