@@ -2,7 +2,8 @@
 
 The sample objects are built once per test world, on first use, on top of the payments world (its schedule
 on the world's case): the council's audit policy, an audit of the world's person with a recovery proposed
-(from a finding), and an open finding on a second person's account.
+(from a finding) and a later open finding that can be added to it, and an open finding on a second person's
+account.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class AuditsWorld:
     recovery: Any
     open_finding: Any
     other_schedule: Any
+    later_finding: Any  # raised after the world's audit was opened: can be added to it
 
 
 def audits_world(world: Any) -> AuditsWorld:
@@ -69,7 +71,8 @@ def audits_world(world: Any) -> AuditsWorld:
     recovery = proposed_recovery(schedule, by=world.user(Role.AUDITOR))
     other = SignedScheduleFactory(worker=world.user(Role.SOCIAL_WORKER))
     open_finding = finding_on(other, ref="transaction:other-1")
-    built = AuditsWorld(recovery.audit, recovery, open_finding, other)
+    later_finding = finding_on(schedule, ref="transaction:later-1", code="DP-UNKNOWN-PAYEE", severity="medium")
+    built = AuditsWorld(recovery.audit, recovery, open_finding, other, later_finding)
     world._audits_world = built
     return built
 
@@ -91,7 +94,7 @@ KWARGS: dict[str, Any] = {
     "audits:finding_detail": lambda w: {"finding_id": _w(w).open_finding.pk},
     "audits:finding_dismiss": lambda w: {"finding_id": _w(w).open_finding.pk},
     "audits:finding_open_audit": lambda w: {"finding_id": _w(w).open_finding.pk},
-    "audits:finding_add_to_audit": lambda w: {"finding_id": _w(w).open_finding.pk},
+    "audits:finding_add_to_audit": lambda w: {"finding_id": _w(w).later_finding.pk},
     "audits:audit_list": lambda w: (_w(w), {})[1],
     "audits:audit_due": lambda w: (_w(w), {})[1],
     "audits:audit_open": lambda w: {"schedule_id": _w(w).other_schedule.pk},
