@@ -234,3 +234,19 @@ class TestAuditsDue:
         assert name not in client.get(reverse("audits:audit_due")).content.decode()
         client.force_login(manager)
         assert name in client.get(reverse("audits:audit_due")).content.decode()
+
+    def test_a_final_audit_and_why_it_is_a_full_one(self, client, schedule, auditor, staff) -> None:  # type: ignore[no-untyped-def]
+        from dp.payments.services import schedule_end
+        from dp.payments.tests.factories import BacsOriginatorFactory, calculated_run
+
+        BacsOriginatorFactory()
+        before = dt.datetime.combine(schedule.start_on - dt.timedelta(days=3), dt.time(10), tzinfo=dt.UTC)
+        with time_machine.travel(before, tick=False):
+            calculated_run(created_by=staff["payments_officer"], pay_on=schedule.start_on)
+        schedule_end(actor=auditor, schedule=schedule, last_day_on=timezone.localdate(), reason="Moved away")
+        client.force_login(auditor)
+        page = client.get(reverse("audits:audit_due")).content.decode()
+        assert "Final audit</strong>" in page
+        assert "Final audit: the direct payment ended on" in page
+        assert "there are no up-to-date statements to check automatically" in page
+        assert reverse("audits:audit_open", args=[schedule.pk]) in page
