@@ -100,6 +100,30 @@ class NoticeKind(models.TextChoices):
     BANK_DETAILS_CHANGE_REQUESTED = "bank_details_change_requested", "Change of bank details requested"
     BANK_DETAILS_CHANGED = "bank_details_changed", "Bank details changed"
     BANK_DETAILS_CHANGE_REJECTED = "bank_details_change_rejected", "Change of bank details not made"
+    PAYMENT_RETURNED = "payment_returned", "Payment returned by the bank"
+
+
+class ReturnReason(models.TextChoices):
+    """Why the bank sent a payment back (the reasons of a Bacs ARUCS report; the codes that map to them are
+    in `dp.payments.domain.returns.BACS_RETURN_CODES`)."""
+
+    REFER_TO_PAYER = "refer_to_payer", "Refer to payer"
+    BENEFICIARY_DECEASED = "beneficiary_deceased", "Beneficiary deceased"
+    ACCOUNT_TRANSFERRED = "account_transferred", "Account transferred"
+    NO_ACCOUNT = "no_account", "No account (wrong account number or type)"
+    ACCOUNT_CLOSED = "account_closed", "Account closed"
+    INVALID_DETAILS = "invalid_details", "Invalid account details"
+    OTHER = "other", "Other reason"
+
+
+class ReturnStatus(models.TextChoices):
+    RETURNED = "returned", "Returned: to decide"
+    HELD = "held", "Held"
+    REISSUED = "reissued", "Reissued"
+    WRITTEN_BACK = "written_back", "Written back to the council"
+
+
+OPEN_RETURN_STATUSES = (ReturnStatus.RETURNED, ReturnStatus.HELD)
 
 
 class PaymentEventType(models.TextChoices):
@@ -130,3 +154,8 @@ class PaymentEventType(models.TextChoices):
     RECOVERY_DEDUCTION_CANCELLED = "payments.recovery_deduction_cancelled", "Recovery from payments cancelled"
     BANK_HOLIDAY_ADDED = "payments.bank_holiday_added", "Bank holiday added"
     ORIGINATOR_SET = "payments.originator_set", "Council's Bacs details set"
+    PAYMENT_RETURNED = "payments.payment_returned", "Payment returned by the bank"
+    RETURNS_IMPORTED = "payments.returns_imported", "Bank returns file imported"
+    RETURN_REISSUED = "payments.return_reissued", "Returned payment reissued"
+    RETURN_HELD = "payments.return_held", "Returned payment held"
+    RETURN_WRITTEN_BACK = "payments.return_written_back", "Returned payment written back"

@@ -43,6 +43,8 @@ from dp.payments.constants import (
     PaymentKind,
     PaymentRunStatus,
     RecoveryDeductionStatus,
+    ReturnReason,
+    ReturnStatus,
     ScheduledPaymentKind,
     ScheduleStatus,
 )
@@ -775,3 +777,59 @@ class ContributionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount_pence} on {self.received_on}"
+
+
+class PaymentReturn(models.Model):
+    """A payment the bank sent back (closed account, no such account, beneficiary deceased...): the money came
+    back to the council and never reached the person's account.
+
+    States (allowed moves in `dp.payments.domain.returns.RETURN_TRANSITIONS`):
+    - RETURNED: recorded (by hand or from the bank's returns file); posted to the ledger at once;
+    - HELD: a payments officer is waiting for something (new bank details, the family) and says why;
+    - REISSUED: paid again as a one-off payment (`reissue`) in the next run (terminal);
+    - WRITTEN_BACK: not paid again; the money stays with the council (for example the person died) (terminal).
+    A payment is returned at most once (UNIQUE), for exactly its amount (checked by the service).
+    """
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="returns")
+    amount_pence = models.BigIntegerField()
+    returned_on = models.DateField()
+    reason = models.CharField(max_length=24, choices=ReturnReason.choices)
+    reason_text = models.CharField(max_length=200, blank=True)
+    bank_reference = models.CharField("Bank's reference", max_length=40, blank=True)
+    source_file = models.CharField(max_length=120, blank=True, help_text="The returns file it was imported from")
+    status = models.CharField(max_length=12, choices=ReturnStatus.choices, default=ReturnStatus.RETURNED)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    journal = models.ForeignKey("ledger.Journal", null=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    details_confirmed_right = models.BooleanField(
+        default=False, help_text="Reissued to unchanged details: the officer confirmed they were right"
+    )
+    reissue = models.OneToOneField(
+        ScheduledPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="reissue_of"
+    )
+
+    class Meta:
+        ordering = ["returned_on", "id"]
+        indexes = [models.Index(fields=["status", "returned_on"])]
+        constraints = [
+            models.UniqueConstraint(fields=["payment"], name="one_return_per_payment"),
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="payment_return_positive"),
+            models.CheckConstraint(
+                condition=Q(status=ReturnStatus.REISSUED, reissue__isnull=False)
+                | (~Q(status=ReturnStatus.REISSUED) & Q(reissue__isnull=True)),
+                name="payment_return_reissued_iff_reissue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Return of {self.payment_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ReturnStatus.RETURNED, ReturnStatus.HELD)
