@@ -12,7 +12,9 @@ from dp.payments.models import (
     BankDetailsChange,
     DirectPaymentAccount,
     MoneyManager,
+    Payment,
     PaymentFile,
+    PaymentReturn,
     PaymentRun,
     PaymentSchedule,
 )
@@ -79,3 +81,27 @@ def access_money_manager_by_id(user: User, manager_id: int) -> MoneyManager:
     if manager is None:
         raise Http404("No such money manager")
     return manager
+
+
+def access_payment_by_id(user: User, payment_id: int) -> Payment:
+    if not user.has_role(*RUN_ROLES):
+        raise Http404("No such payment")
+    payment = Payment.objects.filter(pk=payment_id).select_related("run", "schedule__person", "account").first()
+    if payment is None:
+        raise Http404("No such payment")
+    return payment
+
+
+def access_payment_return_by_id(user: User, return_id: int) -> PaymentReturn:
+    if not user.has_role(*RUN_ROLES):
+        raise Http404("No such returned payment")
+    payment_return = (
+        PaymentReturn.objects.filter(pk=return_id)
+        .select_related(
+            "payment__run", "payment__schedule__person", "payment__schedule__account", "payment__account", "reissue"
+        )
+        .first()
+    )
+    if payment_return is None:
+        raise Http404("No such returned payment")
+    return payment_return

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from dp.core.forms import GovukDateField, PoundsField
-from dp.payments.constants import Basis, CardStatus
+from dp.payments.constants import Basis, CardStatus, ReturnReason
 from dp.payments.models import DirectPaymentAccount, MoneyManager
 from dp.people.models import Person
 
@@ -198,3 +198,43 @@ class OriginatorForm(forms.Form):
     sort_code = forms.CharField(label="Sort code of the council's account", max_length=8)
     account_number = forms.CharField(label="Account number of the council's account", max_length=10)
     name = forms.CharField(label="Name on payments", max_length=18, help_text="Up to 18 letters, as payees see it")
+
+
+class PaymentReturnForm(forms.Form):
+    amount_pence = PoundsField(label="Amount returned (£)", help_text="Exactly the payment's amount")
+    returned_on = GovukDateField(label="When did the bank return it?", help_text="For example, 27 4 2026")
+    reason = forms.ChoiceField(
+        label="Why did the bank return it?", choices=ReturnReason.choices, widget=forms.RadioSelect
+    )
+    reason_text = forms.CharField(label="The bank's words (optional)", required=False, max_length=200)
+    bank_reference = forms.CharField(label="The bank's reference (optional)", required=False, max_length=40)
+
+
+class ReturnsFileForm(forms.Form):
+    file = forms.FileField(
+        label="Upload the bank's returns file",
+        help_text="A CSV file with the columns payment_reference, amount, returned_on, reason_code and, if you "
+        "have them, bank_reference and reason_text",
+    )
+
+
+class PaymentReturnDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="What happens to the money?",
+        choices=[
+            ("reissue", "Pay it again in the next payment run"),
+            ("hold", "Hold it for now"),
+            ("write_back", "Do not pay it again: write it back to the council"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    details_confirmed_right = forms.BooleanField(
+        label="The bank details have not changed, and I have checked they were right",
+        required=False,
+        help_text="Only needed to pay it again to the same account",
+    )
+    note = forms.CharField(
+        label="Why (for holding or writing back), or how you checked the details",
+        widget=forms.Textarea,
+        required=False,
+    )

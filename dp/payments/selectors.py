@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 
 from dp.core.errors import PolicyMissing
@@ -16,6 +16,7 @@ from dp.ledger.models import Entry
 from dp.payments import policy
 from dp.payments.constants import (
     LIVE_RUN_STATUSES,
+    OPEN_RETURN_STATUSES,
     AccountStatus,
     BankDetailsChangeStatus,
     PaymentKind,
@@ -37,6 +38,7 @@ from dp.payments.models import (
     MoneyManager,
     Payment,
     PaymentFile,
+    PaymentReturn,
     PaymentRun,
     PaymentRunException,
     PaymentSchedule,
@@ -544,3 +546,21 @@ def person_has_payments(person: Person) -> bool:
         PaymentSchedule.objects.filter(person=person).exclude(status=ScheduleStatus.ENDED).exists()
         or DirectPaymentAccount.objects.filter(person=person).exists()
     )
+
+
+# -- payments the bank returned -------------------------------------------------------------------------
+
+
+def payment_return_list() -> QuerySet[PaymentReturn]:
+    """Every returned payment: open ones (returned, held) first, oldest first; then the decided ones, newest first."""
+    is_open = Q(status__in=OPEN_RETURN_STATUSES)
+    return (
+        PaymentReturn.objects.select_related("payment__schedule__person", "payment__run")
+        .annotate(open_first=Case(When(is_open, then=0), default=1))
+        .order_by("open_first", Case(When(is_open, then=F("returned_on"))), "-returned_on", "-id")
+    )
+
+
+def payment_returns_of(payment_ids: list[int]) -> dict[int, PaymentReturn]:
+    """The return of each of these payments that has one (for the run, schedule and account pages)."""
+    return {r.payment_id: r for r in PaymentReturn.objects.filter(payment_id__in=payment_ids)}

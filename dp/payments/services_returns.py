@@ -36,7 +36,9 @@ class ReturnsFileRefused(ValidationFailed):
     """The returns file has errors; nothing was written. `errors` name the line and field of each."""
 
     def __init__(self, filename: str, errors: list[returns.FileError]) -> None:
-        super().__init__(f"{filename}: {len(errors)} error(s), nothing imported", field="file")
+        listed = "; ".join(str(error) for error in errors[:20])
+        more = f"; and {len(errors) - 20} more" if len(errors) > 20 else ""
+        super().__init__(f"{filename}: {len(errors)} error(s), nothing imported: {listed}{more}", field="file")
         self.filename = filename
         self.errors = errors
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dp.payments import views
+from dp.payments import views, views_returns
 
 app_name = "payments"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("payments/runs/<int:run_id>/send/", views.run_start, name="run_start"),
     path("payments/runs/<int:run_id>/arrived/", views.run_settle, name="run_settle"),
     path("payments/runs/<int:run_id>/remittances/<str:payee>/", views.remittance_pdf, name="remittance_pdf"),
+    path("payments/returns/", views_returns.return_list, name="return_list"),
+    path("payments/returns/import/", views_returns.returns_import, name="returns_import"),
+    path("payments/returns/<int:return_id>/", views_returns.return_detail, name="return_detail"),
+    path("payments/payments/<int:payment_id>/return/", views_returns.return_record, name="return_record"),
     path("payments/files/<int:file_id>/", views.file_download, name="file_download"),
     path("payments/bank-detail-changes/", views.bank_changes, name="bank_changes"),
     path("payments/bank-detail-changes/<int:change_id>/", views.bank_change_decide, name="bank_change_decide"),

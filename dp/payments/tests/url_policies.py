@@ -27,6 +27,10 @@ EXPECTED: dict[str, Any] = {
     "payments:run_settle": OFFICER,
     "payments:remittance_pdf": RUNS,
     "payments:file_download": RUNS,
+    "payments:return_list": RUNS,
+    "payments:returns_import": OFFICER,
+    "payments:return_detail": RUNS,
+    "payments:return_record": OFFICER,
     "payments:bank_changes": MONEY,
     "payments:bank_change_decide": MONEY,
     "payments:manager_list": {Role.PAYMENTS_OFFICER, Role.AUDITOR, Role.DP_SUPPORT},
@@ -65,6 +69,7 @@ class PaymentsWorld:
     sent: Any
     waiting: Any
     bacs_file: Any
+    returned: Any
 
 
 def payments_world(world: Any) -> PaymentsWorld:
@@ -76,9 +81,9 @@ def payments_world(world: Any) -> PaymentsWorld:
 
     from dp.cases.tests.factories import ActiveCaseFactory
     from dp.payments import services
-    from dp.payments.constants import PaymentFileKind
+    from dp.payments.constants import PaymentFileKind, ReturnReason
     from dp.payments.domain.working_days import next_working_day
-    from dp.payments.models import BankDetailsChange, PaymentFile
+    from dp.payments.models import BankDetailsChange, PaymentFile, PaymentReturn
     from dp.payments.selectors import bank_holidays
     from dp.payments.tests.factories import (
         BacsOriginatorFactory,
@@ -119,7 +124,17 @@ def payments_world(world: Any) -> PaymentsWorld:
         requested_at=timezone.now(),
     )
     bacs_file = PaymentFile.objects.get(run=sent, kind=PaymentFileKind.BACS)
-    built = PaymentsWorld(card, bank, managed, schedule, other_case, change, sent, waiting, bacs_file)
+    # A return recorded as the returns file would (the run is not settled yet, so no journals here).
+    paid = sent.payments.filter(amount_pence__gt=0).first()
+    returned = PaymentReturn.objects.create(
+        payment=paid,
+        amount_pence=paid.amount_pence,
+        returned_on=paid.pay_on,
+        reason=ReturnReason.ACCOUNT_CLOSED,
+        bank_reference="ARUCS1",
+        recorded_at=timezone.now(),
+    )
+    built = PaymentsWorld(card, bank, managed, schedule, other_case, change, sent, waiting, bacs_file, returned)
     world._payments_world = built
     return built
 
@@ -136,6 +151,8 @@ KWARGS: dict[str, Any] = {
     "payments:run_settle": lambda w: {"run_id": _w(w).sent.pk},
     "payments:remittance_pdf": lambda w: {"run_id": _w(w).sent.pk, "payee": f"account-{_w(w).bank.pk}"},
     "payments:file_download": lambda w: {"file_id": _w(w).bacs_file.pk},
+    "payments:return_detail": lambda w: {"return_id": _w(w).returned.pk},
+    "payments:return_record": lambda w: {"payment_id": _w(w).returned.payment_id},
     "payments:bank_change_decide": lambda w: {"change_id": _w(w).change.pk},
     "payments:person_money": lambda w: {"person_id": w.person.pk},
     "payments:person_contributions": lambda w: {"person_id": w.person.pk},
