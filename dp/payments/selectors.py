@@ -564,3 +564,15 @@ def payment_return_list() -> QuerySet[PaymentReturn]:
 def payment_returns_of(payment_ids: list[int]) -> dict[int, PaymentReturn]:
     """The return of each of these payments that has one (for the run, schedule and account pages)."""
     return {r.payment_id: r for r in PaymentReturn.objects.filter(payment_id__in=payment_ids)}
+
+
+def payment_returns_for(
+    *, schedule: PaymentSchedule | None = None, account: DirectPaymentAccount | None = None
+) -> list[PaymentReturn]:
+    """Returns of a schedule's payments, or of payments into an account, newest first."""
+    returned = PaymentReturn.objects.select_related("payment", "reissue").order_by("-returned_on", "-id")
+    if schedule is not None:
+        returned = returned.filter(payment__schedule=schedule)
+    if account is not None:
+        returned = returned.filter(payment__account=account)
+    return list(returned[:50])

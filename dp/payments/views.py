@@ -156,9 +156,11 @@ def run_detail(request: StaffRequest, run_id: int) -> HttpResponse:
     run = access_payment_run_by_id(request.user, run_id)
     payments = Paginator(selectors.run_payments(run), 50).get_page(request.GET.get("page"))
     capped = selectors.run_capped_recoveries(run, [p.pk for p in payments if p.recovery_pence])
+    returned = selectors.payment_returns_of([p.pk for p in payments]) if run.settled_at else {}
     for payment in payments:
         payment.payee_key = _payee_key(payment)  # type: ignore[attr-defined]
         payment.capped = capped.get(payment.pk)  # type: ignore[attr-defined]
+        payment.returned = returned.get(payment.pk)  # type: ignore[attr-defined]
     exceptions = list(selectors.run_exceptions(run)[:200])
     files = list(selectors.run_files(run))
     ledger = selectors.run_ledger_totals(run) if run.status == PaymentRunStatus.COMPLETED else {}
@@ -170,6 +172,7 @@ def run_detail(request: StaffRequest, run_id: int) -> HttpResponse:
         {
             "run": run,
             "page": payments,
+            "can_record_return": request.user.has_role(*RUN_WRITE),
             "exceptions": exceptions,
             "exception_summary": [
                 {**row, "label": ExceptionReason(row["reason"]).label} for row in selectors.run_exception_summary(run)
@@ -518,6 +521,8 @@ def account_detail(request: StaffRequest, account_id: int) -> HttpResponse:
             "notices": selectors.account_notices(account),
             "schedules": account.schedules.select_related("case").order_by("-start_on"),
             "payments": selectors.account_payments(account),
+            "returns": selectors.payment_returns_for(account=account),
+            "can_see_returns": request.user.has_role(*RUN_VIEW),
             "months": selectors.statement_months(account, today=today),
             "can_write": request.user.has_role(*MONEY_WRITE) and account.is_open,
             "breadcrumbs": _person_crumbs(account.person),
@@ -818,6 +823,8 @@ def schedule_detail(request: StaffRequest, schedule_id: int) -> HttpResponse:
             "recoveries": schedule.recoveries.all(),
             "deductions": selectors.schedule_recovery_deductions(schedule),
             "receipts": schedule.contribution_receipts.order_by("-received_on")[:10],
+            "returns": selectors.payment_returns_for(schedule=schedule),
+            "can_see_returns": request.user.has_role(*RUN_VIEW),
             "can_write": request.user.has_role(*MONEY_WRITE) and schedule.status != ScheduleStatus.ENDED,
             "can_record": request.user.has_role(*CONTRIBUTION_WRITE),
             "breadcrumbs": _person_crumbs(schedule.person),

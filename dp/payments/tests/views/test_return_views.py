@@ -122,3 +122,33 @@ def test_the_list_puts_open_returns_first_with_their_age(client, payments, offic
     assert "Import the bank" not in page.content.decode()
     detail = client.get(reverse("payments:return_detail", args=[newer.pk])).content.decode()
     assert "Only a payments officer" in detail
+
+
+def test_the_return_shows_on_the_run_schedule_and_account_pages(client, payments, officers, staff) -> None:  # type: ignore[no-untyped-def]
+    returned, other = payments
+    made = returns.payment_return_record(
+        actor=officers[0],
+        payment=returned,
+        amount_pence=returned.amount_pence,
+        returned_on=dt.date(2026, 3, 25),
+        reason=ReturnReason.NO_ACCOUNT,
+    )
+    client.force_login(officers[0])
+    run_page = client.get(reverse("payments:run_detail", args=[returned.run_id])).content.decode()
+    assert reverse("payments:return_detail", args=[made.pk]) in run_page
+    assert reverse("payments:return_record", args=[other.pk]) in run_page
+    assert reverse("payments:return_record", args=[returned.pk]) not in run_page
+    for url in (
+        reverse("payments:schedule_detail", args=[returned.schedule_id]),
+        reverse("payments:account_detail", args=[returned.account_id]),
+    ):
+        page = client.get(url).content.decode()
+        assert "Returned by the bank" in page
+        assert reverse("payments:return_detail", args=[made.pk]) in page
+    other_page = client.get(reverse("payments:schedule_detail", args=[other.schedule_id])).content.decode()
+    assert "Returned by the bank" not in other_page
+    client.force_login(staff["auditor"])
+    assert (
+        reverse("payments:return_record", args=[other.pk])
+        not in client.get(reverse("payments:run_detail", args=[returned.run_id])).content.decode()
+    )
