@@ -576,3 +576,7 @@ def payment_returns_for(
     if account is not None:
         returned = returned.filter(payment__account=account)
     return list(returned[:50])
+
+
+def payment_returns_open_count() -> int:
+    return PaymentReturn.objects.filter(status__in=OPEN_RETURN_STATUSES).count()

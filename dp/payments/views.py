@@ -85,6 +85,7 @@ def run_list(request: StaffRequest) -> HttpResponse:
             "live": selectors.live_run(),
             "can_create": request.user.has_role(*RUN_WRITE),
             "to_confirm": selectors.bank_changes_to_confirm().count(),
+            "returns_open": selectors.payment_returns_open_count(),
             "upcoming": selectors.upcoming_cycle_dates(today=clock.today()),
             "breadcrumbs": _crumbs(),
         },

@@ -152,3 +152,15 @@ def test_the_return_shows_on_the_run_schedule_and_account_pages(client, payments
         reverse("payments:return_record", args=[other.pk])
         not in client.get(reverse("payments:run_detail", args=[returned.run_id])).content.decode()
     )
+
+
+def test_the_runs_page_links_to_the_returns_with_the_number_open(client, payments, officers) -> None:  # type: ignore[no-untyped-def]
+    returns.payment_return_record(
+        actor=officers[0],
+        payment=payments[0],
+        amount_pence=payments[0].amount_pence,
+        returned_on=dt.date(2026, 3, 25),
+        reason=ReturnReason.REFER_TO_PAYER,
+    )
+    client.force_login(officers[0])
+    assert "Returned payments (1 open)" in client.get(reverse("payments:run_list")).content.decode()
