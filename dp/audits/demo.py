@@ -7,12 +7,18 @@
   payments, from the card, under review, upheld, overturned), dated in the past so the response periods
   have run their course. The rows are the ones the services write (steps, journals with the same
   idempotency keys, audit events); dates in the past are why they are written here directly.
+- through the services (so their audit events are the real ones): a recovery by deduction whose direct
+  payment then ended before anything was taken, the rest moved to an invoice (`schedule_end`,
+  `recovery_rest_by_invoice`); and a direct payment ended ten days ago with no audit since, so its final
+  audit is on the audits due list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+
+from django.db.models import Count
 
 from dp.audit_log.models import EventType
 from dp.audits.constants import (
@@ -80,6 +86,7 @@ STORIES: list[tuple[str, str | None]] = [
     (AuditStatus.RECOVERY_DECIDED, "invoice_posted"),
     (AuditStatus.CLOSED, "invoice_paid"),
     (AuditStatus.RECOVERY_DECIDED, "deduction"),
+    (AuditStatus.RECOVERY_DECIDED, "ended_invoiced"),
     (AuditStatus.RECOVERY_DECIDED, "card_recoup"),
     (AuditStatus.REVIEW_REQUESTED, "review"),
     (AuditStatus.REVIEW_DECIDED, "upheld"),
@@ -241,7 +248,9 @@ def _recovery(ctx: Any, audit: AuditCase, stage: str, proposed_on: dt.date, audi
     )
     recovery.response_received_on = talked_on
     decided_on = proposal.response_ends_on + dt.timedelta(days=1)
-    method = {"deduction": Method.DEDUCTION, "card_recoup": Method.CARD_RECOUP}.get(stage, Method.INVOICE)
+    method = {"deduction": Method.DEDUCTION, "ended_invoiced": Method.DEDUCTION, "card_recoup": Method.CARD_RECOUP}.get(
+        stage, Method.INVOICE
+    )
     if method == Method.CARD_RECOUP and (audit.account is None or audit.account.kind != AccountKind.PREPAID_CARD):
         method = Method.INVOICE
     recovery.method = method
@@ -293,6 +302,9 @@ def _recovery(ctx: Any, audit: AuditCase, stage: str, proposed_on: dt.date, audi
             case=audit.case,
             summary=f"Recovery {recovery.reference} approved and posted",
         )
+        if stage == "ended_invoiced" and recovery.deduction is not None:
+            _ended_before_deducted(ctx, recovery)
+            return
         if stage == "invoice_paid":
             paid_on = approved_on + dt.timedelta(days=20)
             recovery.received_journal = journal_post(
@@ -338,6 +350,48 @@ def _recovery(ctx: Any, audit: AuditCase, stage: str, proposed_on: dt.date, audi
                     recovery.review_notes,
                 )
     recovery.save()
+
+
+def _ended_before_deducted(ctx: Any, recovery: AuditRecovery) -> None:
+    """The direct payment ends before any run took an instalment: the payments officer ends it and the auditor
+    moves what is left of the deduction to an invoice."""
+    from dp.audits.services import recovery_rest_by_invoice
+    from dp.payments.services import schedule_end
+
+    recovery.save()
+    schedule = recovery.audit.schedule
+    assert schedule is not None
+    schedule_end(
+        actor=ctx.staff.get("payments.officer"),
+        schedule=schedule,
+        last_day_on=ctx.today - dt.timedelta(days=3),
+        reason="The person moved into a care home that the council arranges",
+    )
+    recovery_rest_by_invoice(actor=ctx.staff.get("auditor"), recovery=recovery)
+
+
+def step_final_audit_due(ctx: Any) -> None:
+    """A direct payment ended ten days ago (the person moved away), its person with no audit yet and no other
+    direct payment: its final audit is due within the council's `audit_final_days`."""
+    from dp.payments.services import schedule_end
+
+    audited = AuditCase.objects.values_list("person_id", flat=True)
+    schedule = (
+        PaymentSchedule.objects.filter(status=ScheduleStatus.ACTIVE, account__isnull=False, payments__isnull=False)
+        .exclude(person_id__in=audited)
+        .annotate(direct_payments=Count("person__payment_schedules", distinct=True))
+        .filter(direct_payments=1)
+        .order_by("-pk")
+        .first()
+    )
+    if schedule is None:
+        return
+    schedule_end(
+        actor=ctx.staff.get("payments.officer"),
+        schedule=schedule,
+        last_day_on=ctx.today - dt.timedelta(days=10),
+        reason="The person moved to live with family outside Northmoor",
+    )
 
 
 def step_audits(ctx: Any) -> None:
@@ -431,4 +485,4 @@ def step_audits(ctx: Any) -> None:
         audit.save()
 
 
-STEPS = [step_audit_policy, step_findings, step_audits]
+STEPS = [step_audit_policy, step_findings, step_audits, step_final_audit_due]

@@ -14,7 +14,10 @@ Built from what the payments steps made (so the money in matches the ledger):
 - card accounts' lines come from monthly card provider files (our card CSV layout); each bank and managed
   account has its own statement import. One import failed (a provider's file with a fraction of a penny).
 
-Each line is categorised with the same `Categoriser` the importer uses, and written with COPY.
+Each line is categorised with the same `Categoriser` the importer uses, and written with COPY. Then a member
+of staff categorises a few unexplained lines by hand (`services.transaction_categorise`, so they are audited
+and re-categorising leaves them alone): one put against a line of the person's support plan, one against a
+spending category.
 """
 
 from __future__ import annotations
@@ -403,4 +406,48 @@ def _reconcile(imports: list[StatementImport]) -> None:
         )
 
 
-STEPS = [step_merchant_rules, step_transactions]
+#: Why staff categorised an unexplained line by hand (plan line, then category).
+MANUAL_REASONS = [
+    "The person's daughter sent the invoice: it is the PA's wages for a week, paid by card.",
+    "Receipt seen at the review: a replacement bath seat from a mobility shop.",
+]
+
+
+def step_categorised_by_hand(ctx: Any) -> None:
+    """Two unexplained payments out, categorised by hand by the direct payments support officer: the first
+    against a line of the person's support plan, the second as care equipment."""
+    from dp.monitoring.models import Transaction
+    from dp.monitoring.selectors import plan_lines_for_categorising
+    from dp.monitoring.services import transaction_categorise
+
+    actor = ctx.staff.get("dp.support")
+    if actor is None:
+        return
+    unexplained = (
+        Transaction.objects.filter(
+            status=TransactionStatus.UNEXPLAINED, amount_pence__lt=0, contribution_receipt__isnull=True
+        )
+        .select_related("account")
+        .order_by("account_id", "posted_on", "pk")
+    )
+    done: set[int] = set()
+    for line in unexplained.iterator(chunk_size=200):
+        if line.account_id in done:
+            continue
+        if not done:
+            plan_line = plan_lines_for_categorising(line.account).first()
+            if plan_line is None:
+                continue
+            transaction_categorise(
+                actor=actor, transaction_=line, plan_line=plan_line, category="", reason=MANUAL_REASONS[0]
+            )
+        else:
+            transaction_categorise(
+                actor=actor, transaction_=line, plan_line=None, category="equipment", reason=MANUAL_REASONS[1]
+            )
+        done.add(line.account_id)
+        if len(done) == len(MANUAL_REASONS):
+            return
+
+
+STEPS = [step_merchant_rules, step_transactions, step_categorised_by_hand]

@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from dp.audits.constants import AuditStatus
+from dp.audit_log.models import Event
+from dp.audits.constants import AuditEventType, AuditStatus, Method
 from dp.audits.models import AuditCase, AuditRecovery, Finding
-from dp.audits.selectors import OPEN_STATUSES
+from dp.audits.selectors import OPEN_STATUSES, audit_schedule
 from dp.ledger.selectors import unbalanced_journals
+from dp.payments.constants import RecoveryDeductionStatus, ScheduleStatus
 
 
 @pytest.mark.django_db
@@ -32,3 +34,15 @@ def test_demo_audits() -> None:
     for audit in AuditCase.objects.exclude(status__in=OPEN_STATUSES):
         assert audit.finished_on is not None or audit.status == AuditStatus.CLOSED
     assert Finding.objects.exists()
+    # A deduction left outstanding when its direct payment ended, moved to an invoice by the service.
+    (invoiced,) = AuditRecovery.objects.filter(invoiced_pence__isnull=False)
+    assert invoiced.method == Method.INVOICE
+    assert invoiced.invoiced_pence == invoiced.recoverable_pence
+    assert invoiced.deduction is not None
+    assert invoiced.deduction.status == RecoveryDeductionStatus.CANCELLED
+    assert invoiced.deduction.schedule.status == ScheduleStatus.ENDED
+    assert Event.objects.filter(subject_id=invoiced.pk, event_type=AuditEventType.RECOVERY_DECIDED).exists()
+    # An ended direct payment's final audit is on the audits due list.
+    due = audit_schedule(today=dt.date(2026, 11, 2))
+    finals = [d for d in due if d.due.reasons and d.due.reasons[0].startswith("Final audit")]
+    assert any(d.schedule.ended_on == dt.date(2026, 10, 23) and d.open_audit is None for d in finals)

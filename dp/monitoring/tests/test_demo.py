@@ -9,7 +9,8 @@ import time
 import pytest
 from django.db.models import Sum
 
-from dp.monitoring.constants import ImportStatus, TransactionStatus
+from dp.audit_log.models import Event
+from dp.monitoring.constants import ImportStatus, MatchedBy, MonitoringEventType, TransactionStatus
 from dp.monitoring.models import MerchantRule, StatementImport, StatementReconciliation, Transaction
 from dp.payments.constants import PaymentRunStatus
 from dp.payments.models import ContributionReceipt, DirectPaymentAccount, Payment
@@ -51,3 +52,14 @@ def test_demo_statements() -> None:
     differing = StatementReconciliation.objects.exclude(difference_pence=0).count()
     assert 0 < differing < StatementReconciliation.objects.filter(difference_pence=0).count()
     assert MerchantRule.objects.count() >= 5
+    # Staff categorised two lines by hand, through the service (audited).
+    by_hand = list(Transaction.objects.filter(matched_by=MatchedBy.MANUAL).order_by("pk"))
+    assert len(by_hand) == 2
+    assert {line.plan_line_id is not None for line in by_hand} == {True, False}
+    assert any(line.category == "equipment" and line.plan_line_id is None for line in by_hand)
+    assert (
+        Event.objects.filter(
+            event_type=MonitoringEventType.TRANSACTION_CATEGORISED, subject_id__in=[line.pk for line in by_hand]
+        ).count()
+        == 2
+    )
