@@ -682,4 +682,57 @@ def step_payments_now(ctx: Any) -> None:
         cursor.execute("ANALYZE ledger_account, ledger_entry, ledger_journal, payments_payment")
 
 
-STEPS = [step_payment_policy, step_accounts_and_schedules, step_payment_history, step_payments_now]
+def step_returned_payments(ctx: Any) -> None:
+    """A handful of bank payments from the last run that arrived, returned by the bank: one waiting for a decision,
+    one held, one paid again in the next run, one written back (through the services: ledger, notices, audit)."""
+    from dp.payments import services_returns
+    from dp.payments.constants import ReturnReason
+
+    officer = ctx.staff.get("payments.officer")
+    last = PaymentRun.objects.filter(settled_at__isnull=False).order_by("-pay_on").first()
+    if last is None:
+        return
+    payments = list(
+        Payment.objects.filter(
+            run=last, channel="bank", amount_pence__gt=0, schedule__status=ScheduleStatus.ACTIVE
+        ).order_by("-id")[:4]
+    )
+    reasons = [
+        ReturnReason.ACCOUNT_CLOSED,
+        ReturnReason.NO_ACCOUNT,
+        ReturnReason.REFER_TO_PAYER,
+        ReturnReason.BENEFICIARY_DECEASED,
+    ]
+    for number, (payment, reason) in enumerate(zip(payments, reasons, strict=False)):
+        returned = services_returns.payment_return_record(
+            actor=officer,
+            payment=payment,
+            amount_pence=payment.amount_pence,
+            returned_on=min(payment.pay_on + dt.timedelta(days=3), ctx.today),
+            reason=reason,
+            bank_reference=f"ARUCS{number + 1:04d}",
+        )
+        if number == 1:
+            services_returns.payment_return_hold(
+                actor=officer, payment_return=returned, reason="Waiting for the holder to send new bank details"
+            )
+        elif number == 2:
+            services_returns.payment_return_reissue(
+                actor=officer,
+                payment_return=returned,
+                details_confirmed_right=True,
+                note="The bank confirmed it returned the payment in error; the details are right",
+            )
+        elif number == 3:
+            services_returns.payment_return_write_back(
+                actor=officer, payment_return=returned, reason="The person died; their estate is being dealt with"
+            )
+
+
+STEPS = [
+    step_payment_policy,
+    step_accounts_and_schedules,
+    step_payment_history,
+    step_payments_now,
+    step_returned_payments,
+]

@@ -17,6 +17,7 @@ from dp.payments.models import (
     DirectPaymentAccount,
     Payment,
     PaymentFile,
+    PaymentReturn,
     PaymentRun,
     ScheduleAdjustment,
 )
@@ -41,6 +42,12 @@ def test_demo_money() -> None:
     reduced = Payment.objects.filter(run=waiting, recovery_pence__gt=0)
     assert sorted(reduced.values_list("recovery_pence", flat=True)) == [20000, 20000]
     assert ContributionReceipt.objects.exists()
+    assert sorted(PaymentReturn.objects.values_list("status", flat=True)) == [
+        "held",
+        "reissued",
+        "returned",
+        "written_back",
+    ]
     assert unbalanced_journals() == []
     debits, credits = trial_balance()
     assert debits == credits
