@@ -114,11 +114,15 @@ def _record(
     )
     returned.journal = journal_post(draft=back, posted_on=returned_on, source=key, idempotency_key=key, actor=actor)
     returned.save(update_fields=["journal"])
+    next_step = (
+        "We will be in touch about what happens next."
+        if reason == ReturnReason.BENEFICIARY_DECEASED
+        else "We will contact you about your bank details and pay it again once they are right."
+    )
     _notice(
         payment.account,
         f"Your direct payment of {format_pence(amount_pence)} (reference {payment.reference}, paid on "
-        f"{payment.pay_on:%d %B %Y}) was returned by your bank: {ReturnReason(reason).label.lower()}. "
-        "We will contact you about your bank details and pay it again once they are right.",
+        f"{payment.pay_on:%d %B %Y}) was returned by your bank: {ReturnReason(reason).label.lower()}. {next_step}",
     )
     audit_event_record(
         actor=actor,

@@ -89,6 +89,12 @@ class TestRecording:
         assert "account closed" in notice.message
         assert Event.objects.filter(event_type=PaymentEventType.PAYMENT_RETURNED, subject_id=made.pk).count() == 1
 
+    def test_the_holder_of_someone_who_died_is_not_asked_for_bank_details(self, paid, staff):
+        _record(paid, staff["payments_officer"], reason=ReturnReason.BENEFICIARY_DECEASED)
+        message = HolderNotice.objects.get(kind=NoticeKind.PAYMENT_RETURNED).message
+        assert "what happens next" in message
+        assert "bank details" not in message
+
     def test_the_database_refuses_a_second_return(self, paid, staff):
         made = _record(paid, staff["payments_officer"])
         copy = PaymentReturn.objects.get(pk=made.pk)
