@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from dp.audit_log.models import Event
@@ -273,3 +274,4 @@ def test_after_a_return_and_a_reissue_the_person_has_received_the_money_once(pai
     assert unbalanced_journals() == []
     debits, credits = trial_balance()
     assert debits == credits
+    call_command("ledger_check")
