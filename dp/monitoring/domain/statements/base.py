@@ -67,6 +67,7 @@ OCCURRENCE_WINDOW_DAYS = 31
 MAX_TEXT_LENGTH = 500
 
 _DEDUP_VERSION = "v1"
+DEDUP_VERSION = _DEDUP_VERSION  # for the importer's database-side fast path, which must give the same keys
 _SEPARATOR = "\x1f"  # ASCII unit separator: cannot occur in the cleaned text fields
 PLAIN_POUNDS = re.compile(r"-?[0-9]{1,13}\.[0-9]{2}\Z")
 # Control characters (Unicode category Cc) other than tab, line feed and carriage return.

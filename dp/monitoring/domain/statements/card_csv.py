@@ -102,6 +102,41 @@ _CARD_ACCOUNT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_/-]{0,34}\Z")  # as dp.payme
 _COUNT = re.compile(r"^(0|[1-9][0-9]{0,9})\Z")
 
 
+#: The same tests as PostgreSQL regular expressions, for the importer's database-side fast path (see
+#: `dp.monitoring.importer`), which must accept exactly what this parser's quick checks accept.
+#: Bounded repeats ({0,63}) make PostgreSQL's regular expressions several times slower, so the lengths are
+#: checked separately: an id of at most 64 characters, at most 13 digits of pounds (16 characters without
+#: the sign).
+TRANSACTION_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_./:-]*$"
+TRANSACTION_ID_MAX_LENGTH = 64
+PLAIN_POUNDS_PATTERN = "^-?[0-9]+[.][0-9][0-9]$"
+PLAIN_POUNDS_MAX_UNSIGNED_LENGTH = 16
+
+
+def is_plain_text(value: str, limit: int) -> bool:
+    """True when a merchant or description needs no cleaning (`clean_text` would return it unchanged)."""
+    return value.isprintable() and len(value) <= limit and "  " not in value and value[:1] != " " and value[-1:] != " "
+
+
+def is_card_account(value: str) -> bool:
+    return _CARD_ACCOUNT.match(value) is not None
+
+
+def is_plain_mcc(value: str) -> bool:
+    """Empty, or four ASCII digits: the values `parse_mcc` is not needed for."""
+    return not value or (len(value) == 4 and value.isdigit() and value.isascii())
+
+
+def plain_date(text: str, file_name: str) -> dt.date | None:
+    """An exact ``YYYY-MM-DD`` inside the allowed years as a date, else None (the parser then decides)."""
+    if not (len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii()):
+        return None
+    try:
+        return parse_iso_date(text, Where(file_name, 0, "posted_on"))
+    except StatementFormatError:
+        return None
+
+
 def _header(row: list[str], line: int, file_name: str) -> dict[str, int]:
     where = Where(file_name, line, "header")
     names = [check_decoded(name, where, ENCODING).strip().lower() for name in row]
@@ -229,27 +264,15 @@ def card_csv_records(stream: IO[Any], *, file_name: str) -> Iterator[CardRecord]
             if not -MAX_PENCE <= balance <= MAX_PENCE:
                 balance = parse_pounds(text, Where(file_name, line, "balance")) if text.strip() else None
         merchant = row[i_merchant]
-        if not (
-            merchant.isprintable()
-            and len(merchant) <= MAX_MERCHANT_LENGTH
-            and "  " not in merchant
-            and merchant[:1] != " "
-            and merchant[-1:] != " "
-        ):
+        if not is_plain_text(merchant, MAX_MERCHANT_LENGTH):
             merchant = clean_text(merchant, Where(file_name, line, "merchant_name"), limit=MAX_MERCHANT_LENGTH)
         mcc: str | None = row[i_mcc]
         if not mcc:
             mcc = None
-        elif not (len(mcc) == 4 and mcc.isdigit() and mcc.isascii()):
+        elif not is_plain_mcc(mcc):
             mcc = parse_mcc(mcc, Where(file_name, line, "merchant_category_code"))
         description = row[i_description]
-        if not (
-            description.isprintable()
-            and len(description) <= MAX_TEXT_LENGTH
-            and "  " not in description
-            and description[:1] != " "
-            and description[-1:] != " "
-        ):
+        if not is_plain_text(description, MAX_TEXT_LENGTH):
             description = clean_text(description, Where(file_name, line, "description"))
         total += amount
         yield (
@@ -292,3 +315,13 @@ def _check_trailer(values: dict[str, str], *, file_name: str, line: int, count: 
     for name in ("card_account_reference", "posted_on", "balance", "merchant_name", "merchant_category_code"):
         if values[name].strip():
             raise StatementFormatError(file_name, line, name, "must be empty in the TRAILER row")
+
+
+def header_columns(row: list[str], *, file_name: str) -> dict[str, int]:
+    """Column name -> position, from the header row (line 1); `StatementFormatError` when it is wrong."""
+    return _header(row, 1, file_name)
+
+
+def check_trailer(values: dict[str, str], *, file_name: str, line: int, count: int, total: int) -> None:
+    """The TRAILER row's checks (`StatementFormatError` when it does not match the TXN rows)."""
+    _check_trailer(values, file_name=file_name, line=line, count=count, total=total)
