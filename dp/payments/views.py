@@ -809,6 +809,7 @@ def schedule_detail(request: StaffRequest, schedule_id: int) -> HttpResponse:
     schedule = access_schedule_by_id(request.user, schedule_id)
     today = clock.today()
     payments = Paginator(selectors.schedule_payments(schedule), 20).get_page(request.GET.get("page"))
+    returns = selectors.payment_returns_for(schedule=schedule)
     return render(
         request,
         "payments/schedule_detail.html",
@@ -824,8 +825,10 @@ def schedule_detail(request: StaffRequest, schedule_id: int) -> HttpResponse:
             "recoveries": schedule.recoveries.all(),
             "deductions": selectors.schedule_recovery_deductions(schedule),
             "receipts": schedule.contribution_receipts.order_by("-received_on")[:10],
-            "returns": selectors.payment_returns_for(schedule=schedule),
+            "returns": returns,
+            "returned_ids": {r.payment_id for r in returns},
             "can_see_returns": request.user.has_role(*RUN_VIEW),
+            "can_record_return": request.user.has_role(*RUN_WRITE),
             "can_write": request.user.has_role(*MONEY_WRITE) and schedule.status != ScheduleStatus.ENDED,
             "can_record": request.user.has_role(*CONTRIBUTION_WRITE),
             "breadcrumbs": _person_crumbs(schedule.person),

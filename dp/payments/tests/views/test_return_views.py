@@ -147,6 +147,9 @@ def test_the_return_shows_on_the_run_schedule_and_account_pages(client, payments
         assert reverse("payments:return_detail", args=[made.pk]) in page
     other_page = client.get(reverse("payments:schedule_detail", args=[other.schedule_id])).content.decode()
     assert "Returned by the bank" not in other_page
+    assert reverse("payments:return_record", args=[other.pk]) in other_page
+    returned_page = client.get(reverse("payments:schedule_detail", args=[returned.schedule_id])).content.decode()
+    assert reverse("payments:return_record", args=[returned.pk]) not in returned_page
     client.force_login(staff["auditor"])
     assert (
         reverse("payments:return_record", args=[other.pk])
