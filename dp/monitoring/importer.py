@@ -548,7 +548,7 @@ def _insert(cursor: Any, imp: StatementImport, *, first_posted_on: dt.date, last
     try:
         with transaction.atomic():
             cursor.execute(INSERT_SQL.format(distinct="", order=""), params)
-    except IntegrityError:
+    except (IntegrityError, psycopg.errors.UniqueViolation):  # the raw cursor raises psycopg's own
         cursor.execute(
             INSERT_SQL.format(
                 distinct="DISTINCT ON (r.account_id, s.posted_on, s.dedup_key)",

@@ -185,3 +185,17 @@ class TestFilesTheFastPathRefuses:
         else:
             assert (imp.status, imp.error_message) == (ImportStatus.FAILED, expected), label
             assert Transaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+class TestALineRepeatedInOneFile:
+    @pytest.mark.parametrize("fast", [True, False])
+    def test_is_stored_once(self, accounts, staff, monkeypatch, fast):
+        line = Txn(dt.date(2026, 5, 2), -1250, "Card purchase", "Brambles Pharmacy", "TX-0002", "5912")
+        other = Txn(dt.date(2026, 5, 3), -300, "Card purchase", "Corner Shop", "TX-0003", "5411")
+        imp, took = _import(
+            accounts, staff["payments_officer"], card_csv([line, other, line]), fast=fast, monkeypatch=monkeypatch
+        )
+        assert took == fast
+        assert (imp.status, imp.lines_read, imp.lines_added, imp.duplicates) == (ImportStatus.DONE, 3, 2, 1)
+        assert Transaction.objects.get(provider_transaction_id="TX-0002").line_number == 2  # the first kept
