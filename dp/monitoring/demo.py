@@ -428,10 +428,10 @@ def step_categorised_by_hand(ctx: Any) -> None:
             status=TransactionStatus.UNEXPLAINED, amount_pence__lt=0, contribution_receipt__isnull=True
         )
         .select_related("account")
-        .order_by("account_id", "posted_on", "pk")
+        .order_by("pk")[:500]
     )
     done: set[int] = set()
-    for line in unexplained.iterator(chunk_size=200):
+    for line in unexplained:
         if line.account_id in done:
             continue
         if not done:
