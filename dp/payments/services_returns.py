@@ -196,12 +196,22 @@ def payment_returns_import(*, actor: Any, filename: str, text: str) -> ImportRes
     recorded: list[PaymentReturn] = []
     already: list[PaymentReturn] = []
     todo: list[tuple[returns.ReturnLine, Payment]] = []
+    ids = [line.payment_id for line in lines]
+    # Two queries for the whole file (payments locked in id order, so two imports never deadlock).
+    payments = {
+        p.pk: p
+        for p in Payment.objects.select_for_update(of=("self",))
+        .select_related("run", "schedule__person", "schedule__case", "account__holder", "account__person")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    recorded_before = {r.payment_id: r for r in PaymentReturn.objects.filter(payment_id__in=ids)}
     for line in lines:
-        payment = _lock_payment(line.payment_id)
+        payment = payments.get(line.payment_id)
         if payment is None:
             errors.append(returns.FileError(line.line, "payment_reference", "No payment has this reference"))
             continue
-        existing = PaymentReturn.objects.filter(payment=payment).first()
+        existing = recorded_before.get(payment.pk)
         if existing is not None:
             if (existing.amount_pence, existing.returned_on, existing.reason) == (
                 line.amount_pence,
