@@ -103,6 +103,11 @@ class TestRecording:
         with pytest.raises(IntegrityError, match="one_return_per_payment"), transaction.atomic():
             copy.save()
 
+    def test_the_database_refuses_an_amount_that_does_not_match(self, paid, staff):
+        made = _record(paid, staff["payments_officer"])
+        with pytest.raises(IntegrityError, match="does not match"), transaction.atomic():
+            PaymentReturn.objects.filter(pk=made.pk).update(amount_pence=made.amount_pence - 1)
+
     @pytest.mark.parametrize(
         ("change", "field"),
         [
