@@ -335,10 +335,8 @@ def _copy_card_csv_in_database(
     # 2. Typed staging rows, each high-volume value checked once on the way (a value that fails leaves a
     # NULL and a false flag), in account and date order (the order the insert writes the indexes in). The
     # dedup key is `id_dedup_key`'s: SHA-256 of the same text, its first 128 bits.
-    amount_ok = "(amount ~ %(pounds)s AND length(ltrim(amount, '-')) <= %(pounds_length)s)"
-    balance_ok = "(balance ~ %(pounds)s AND length(ltrim(balance, '-')) <= %(pounds_length)s)"
     cursor.execute(
-        f"""
+        """
         CREATE TEMPORARY TABLE monitoring_staging ON COMMIT DROP AS
         SELECT line_number, posted_on, amount_pence, description, merchant, merchant_category_code,
                balance_pence, account_reference,
@@ -349,15 +347,23 @@ def _copy_card_csv_in_database(
           FROM (
             SELECT seq + 1 AS line_number,
                    CASE WHEN record_type = 'TXN' AND posted_on <> '' THEN posted_on::date END AS posted_on,
-                   CASE WHEN {amount_ok} THEN replace(amount, '.', '')::bigint END AS amount_pence,
+                   CASE WHEN amount_ok THEN replace(amount, '.', '')::bigint END AS amount_pence,
                    description, merchant_name AS merchant, merchant_category_code,
-                   CASE WHEN {balance_ok} THEN replace(balance, '.', '')::bigint END AS balance_pence,
+                   CASE WHEN balance_ok AND balance <> '' THEN replace(balance, '.', '')::bigint END AS balance_pence,
                    card_account_reference AS account_reference, transaction_id AS provider_transaction_id,
-                   record_type = 'TXN' AND posted_on <> '' AND card_account_reference <> ''
-                       AND transaction_id ~ %(id)s AND length(transaction_id) <= %(id_length)s
-                       AND {amount_ok} AND (balance = '' OR {balance_ok}) AS checked
-              FROM monitoring_raw
-            OFFSET 0  -- not merged into the outer query, so each check runs once per line
+                   record_type = 'TXN' AND posted_on <> '' AND card_account_reference <> '' AND id_ok AND amount_ok
+                       AND balance_ok AS checked
+              FROM (
+                SELECT seq, record_type, posted_on, amount, balance, description, merchant_name,
+                       merchant_category_code, card_account_reference, transaction_id,
+                       transaction_id ~ %(id)s AND length(transaction_id) <= %(id_length)s AS id_ok,
+                       amount ~ %(pounds)s AND length(ltrim(amount, '-')) <= %(pounds_length)s AS amount_ok,
+                       balance = '' OR (balance ~ %(pounds)s AND length(ltrim(balance, '-')) <= %(pounds_length)s)
+                           AS balance_ok
+                  FROM monitoring_raw
+                OFFSET 0  -- each subquery kept whole (not merged outwards), so each check runs once a line
+              ) flagged
+            OFFSET 0
           ) typed
          ORDER BY account_reference, posted_on
         """,
