@@ -30,6 +30,14 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def base_url(pytestconfig: pytest.Config) -> str | None:
+    """`--base-url` or the `base_url` ini value, as pytest-playwright's own fallback gives it. Defined here because
+    the plugin's is an instance method of a plugin class, which pytest 9 warns is deprecated for a session fixture
+    (PytestRemovedIn10Warning); a conftest fixture of the same name takes its place."""
+    return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
+
+
 @pytest.fixture
 def council(db):  # type: ignore[no-untyped-def]
     from dp.councils.tests.factories import CouncilFactory
