@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from dp.audit_log.services import audit_event_record, snapshot
 from dp.core import clock
@@ -28,6 +29,7 @@ from dp.employment.domain.payroll_file import (
 )
 from dp.employment.models import Commitment, PayRecord
 from dp.payments.models import DirectPaymentAccount
+from dp.people.models import Person
 from dp.plans.models import PlanPayee
 
 PAY_FIELDS = (
@@ -127,6 +129,8 @@ def pay_record_record(
         raise ValidationFailed("Choose where the hours and pay come from", field="source")
     _check_payee(account, payee)
     worked_on = worked_on or period_end_on - dt.timedelta(days=1)
+    if period_start_on > clock.today():
+        raise ValidationFailed("The pay period has not started yet", field="period_start_on")
     _check_figures(
         period_start_on=period_start_on,
         period_end_on=period_end_on,
@@ -273,17 +277,28 @@ def _same(record: PayRecord, line: PayrollLine) -> str:
 
 @transaction.atomic
 def payroll_file_import(
-    *, actor: Any, file_name: str, rows: Iterable[str], account: DirectPaymentAccount | None = None
+    *,
+    actor: Any,
+    file_name: str,
+    rows: Iterable[str],
+    account: DirectPaymentAccount | None = None,
+    people: QuerySet[Person] | None = None,
 ) -> PayrollImportResult:
     """Import a payroll bureau's CSV (layout: `domain/payroll_file.py`, README) in one transaction.
 
     Any fault (in the file, an unknown account or PA, a PA not on the account's person's plan, a period already
     recorded with other figures) raises `PayrollFileError` naming the file, line and column, and nothing is
     written. A line already recorded with the same figures is counted and left alone, so importing a file
-    again adds nothing. With `account`, every line must be that account's.
+    again adds nothing. With `account`, every line must be that account's. With `people` (a page passes
+    `people_visible_to(user)`), an account of anyone else is refused as unknown, so the file cannot write to (or
+    reveal) a person the user may not open.
     """
     lines = parse_payroll_file(rows, file_name)
-    accounts = DirectPaymentAccount.objects.select_related("person").in_bulk({ln.account_id for ln in lines})
+    found = DirectPaymentAccount.objects.select_related("person")
+    if people is not None:
+        found = found.filter(person__in=people)
+    accounts = found.in_bulk({ln.account_id for ln in lines})
+    today = clock.today()
     payees = PlanPayee.objects.select_related("plan__case").in_bulk({ln.payee_id for ln in lines})
     list(PlanPayee.objects.select_for_update().filter(pk__in=list(payees)).values_list("pk", flat=True))
     existing = {
@@ -302,6 +317,8 @@ def payroll_file_import(
             raise PayrollFileError(
                 file_name, ln.line, "payee", "not a Personal Assistant on the support plan of the account's person"
             )
+        if ln.period_start_on > today:
+            raise PayrollFileError(file_name, ln.line, "period_start", "the pay period has not started yet")
         if age_on(ln.pa_date_of_birth, ln.worked_on) < MINIMUM_PA_AGE:
             raise PayrollFileError(file_name, ln.line, "date_of_birth", "the PA must be 16 or over")
         if ln.gross_pay_pence > MAX_PAY_PENCE:

@@ -25,6 +25,7 @@ from dp.employment.domain.payroll_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from dp.employment.models import Commitment, PayRecord
 from dp.payments.access import access_account_by_id
 from dp.payments.models import DirectPaymentAccount
+from dp.people.access import people_visible_to
 from dp.staff.roles import CARE_ROLES
 
 #: Largest payroll file read on the page (one line per PA per period: tens of thousands of lines at most).
@@ -204,7 +205,9 @@ def payroll_import(request: StaffRequest) -> HttpResponse:
             text = codecs.decode(upload.read(), "utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationFailed(f"{name} is not UTF-8 text: save it as CSV UTF-8", field="file") from None
-        result = services.payroll_file_import(actor=request.user, file_name=name, rows=text.splitlines())
+        result = services.payroll_file_import(
+            actor=request.user, file_name=name, rows=text.splitlines(), people=people_visible_to(request.user)
+        )
         messages.success(
             request,
             f"{name}: {result.added} pay record{'' if result.added == 1 else 's'} added, "

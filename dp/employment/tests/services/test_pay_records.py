@@ -35,6 +35,16 @@ def record(employer, officer, **kwargs):  # type: ignore[no-untyped-def]
 
 
 class TestRecord:
+    def test_a_period_not_yet_begun_is_refused(self, employer, officer) -> None:  # type: ignore[no-untyped-def]
+        """Hours cannot have been worked in a pay period that starts after today."""
+        from dp.core import clock
+
+        start = clock.today() + dt.timedelta(days=1)
+        with pytest.raises(ValidationFailed) as caught:
+            record(employer, officer, period_start_on=start, period_end_on=start + dt.timedelta(days=28))
+        assert caught.value.field == "period_start_on"
+        assert not PayRecord.objects.exists()
+
     def test_recorded_with_the_last_day_as_the_day_judged_and_an_audit_event(self, employer, officer) -> None:  # type: ignore[no-untyped-def]
         pay = record(employer, officer)
         assert pay.worked_on == dt.date(2025, 3, 31)

@@ -34,6 +34,18 @@ def run(officer, rows, name="bureau-march.csv"):  # type: ignore[no-untyped-def]
 
 
 class TestImport:
+    def test_a_period_not_yet_begun_is_refused(self, employer, officer) -> None:  # type: ignore[no-untyped-def]
+        """Hours cannot have been worked in a pay period that starts after today."""
+        from dp.core import clock
+
+        start = clock.today() + dt.timedelta(days=1)
+        end = start + dt.timedelta(days=27)
+        rows = [HEADER, f"{employer.account.pk},{employer.payee.pk},{start},{end},80,960.00,1990-01-01"]
+        with pytest.raises(PayrollFileError) as caught:
+            run(officer, rows)
+        assert (caught.value.line, caught.value.column) == (2, "period_start")
+        assert not PayRecord.objects.exists()
+
     def test_every_line_recorded_with_the_file_and_line(self, employer, officer) -> None:  # type: ignore[no-untyped-def]
         result = run(officer, file_for(employer))
         assert (result.lines, result.added, result.already_recorded) == (2, 2, 0)

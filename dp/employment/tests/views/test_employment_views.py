@@ -199,3 +199,21 @@ class TestAccess:
             reverse("employment:commitment_settle", args=[owed.pk]),
         ):
             assert client.get(url).status_code == 404, url
+
+    def test_a_payroll_file_cannot_write_to_a_person_the_user_may_not_open(self, client, employer, staff) -> None:  # type: ignore[no-untyped-def]
+        """The import names accounts by number: one the user may not open is refused as unknown, nothing written."""
+        employer.account.person.is_restricted = True
+        employer.account.person.save()
+        client.force_login(staff["payments_officer"])
+        body = (
+            "account,payee,period_start,period_end,hours,gross_pay,date_of_birth\n"
+            f"{employer.account.pk},{employer.payee.pk},2026-03-01,2026-03-31,80,960.00,1990-01-01\n"
+        ).encode()
+        response = client.post(
+            reverse("employment:payroll_import"), {"file": SimpleUploadedFile("hidden.csv", body, "text/csv")}
+        )
+        assert response.status_code == 200
+        assert "hidden.csv, line 2, column account: no direct payment account has this number" in (
+            response.content.decode()
+        )
+        assert not PayRecord.objects.exists()
