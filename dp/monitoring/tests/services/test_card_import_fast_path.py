@@ -240,3 +240,48 @@ class TestQuoteScanner:
     def test_examples(self, data, ok):
         scanner = importer._QuoteScanner()
         assert (scanner.feed(data) and scanner.finish()) == ok
+
+
+@pytest.mark.django_db(transaction=True)
+class TestTwoImportsAtOnce:
+    def test_overlapping_files_imported_at_the_same_time_store_each_line_once(self, accounts, staff):
+        """Both take the write lock in turn; the second sees the first's lines and skips them."""
+        import threading
+
+        from django.db import connection
+
+        days = [Txn(dt.date(2026, 5, d), -100 * d, "Card purchase", "Shop", f"TX-{d}", "5411") for d in range(1, 21)]
+        first, second = card_csv(days[:12]), card_csv(days[6:])
+        actor = staff["payments_officer"]
+        imports = [
+            services.statement_import_create(
+                actor=actor,
+                file=ContentFile(data, name=f"card-{n}.csv"),
+                statement_format="card_csv",
+                run_in_background=False,
+            )
+            for n, data in enumerate((first, second))
+        ]
+        start = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def run(imp: StatementImport) -> None:
+            try:
+                start.wait()
+                services.statement_import_run(import_id=imp.pk, show_progress=False)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run, args=(imp,)) for imp in imports]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        done = [StatementImport.objects.get(pk=imp.pk) for imp in imports]
+        assert [d.status for d in done] == [ImportStatus.DONE, ImportStatus.DONE]
+        assert sum(d.lines_added for d in done) == 20
+        assert sum(d.duplicates for d in done) == 6
+        assert Transaction.objects.count() == 20
