@@ -119,7 +119,10 @@ class FileError:
 def parse_returns_file(text: str, *, today: dt.date) -> tuple[list[ReturnLine], list[FileError]]:
     """Every line of the file, or every error in it (line 1 is the header)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a bare carriage return, a field over csv's size limit: refused, not a crash
+        return [], [FileError(max(reader.line_num, 1), "row", f"Cannot be read as CSV ({exc})")]
     if not rows:
         return [], [FileError(1, "header", "The file is empty")]
     header = tuple(cell.strip().lower() for cell in rows[0])

@@ -97,6 +97,20 @@ def test_the_same_payment_twice_and_bad_headers() -> None:
         assert [(e.line, e.field) for e in errors] == [(1, "header")]
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (HEADER + "DP0000000001,1.00,2026-03-25,B,,\rDP0000000002,1.00,2026-03-25,B,,\n", 2),
+        (HEADER + "DP0000000001,1.00,2026-03-25,B,,\n" + '"' + "x" * 200_000 + '",1,2,3,,\n', 3),
+    ],
+)
+def test_a_file_csv_cannot_read_is_refused_naming_the_line(text, line) -> None:  # type: ignore[no-untyped-def]
+    """A bare carriage return or an enormous field is an error on its line, not an exception."""
+    lines, errors = returns.parse_returns_file(text, today=TODAY)
+    assert lines == []
+    assert [(e.line, e.field) for e in errors] == [(line, "row")]
+
+
 def test_the_journals_take_the_money_out_of_the_persons_account_back_to_the_council() -> None:
     drafts = returns.return_journals(person=7, amount_pence=2500, channel="bank", reference="DP0000000001")
     assert all(is_balanced(d) for d in drafts)

@@ -103,6 +103,17 @@ def test_import_shows_each_error_and_writes_nothing_then_imports(client, payment
     assert PaymentReturn.objects.count() == 2
 
 
+def test_a_file_with_bare_carriage_returns_is_refused_not_a_server_error(client, payments, officers) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(officers[0])
+    body = "payment_reference,amount,returned_on,reason_code\r" + "".join(
+        f"{p.reference},{p.amount_pence / 100:.2f},2026-03-24,B\r" for p in payments
+    )
+    response = client.post(reverse("payments:returns_import"), {"file": SimpleUploadedFile("mac.csv", body.encode())})
+    assert response.status_code == 200
+    assert "mac.csv" in response.content.decode()
+    assert not PaymentReturn.objects.exists()
+
+
 def test_the_list_puts_open_returns_first_with_their_age(client, payments, officers, staff) -> None:  # type: ignore[no-untyped-def]
     older, newer = (
         returns.payment_return_record(
