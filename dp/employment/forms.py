@@ -97,6 +97,8 @@ class PayRecordForm(_PayFigures):
         start, last = data.get("period_start_on"), data.get("period_last_on")
         if isinstance(start, dt.date) and isinstance(last, dt.date) and last < start:
             self.add_error("period_last_on", "The last day of the pay period must be on or after its first day")
+        elif last == dt.date.max:  # stored half-open: the day after must exist
+            self.add_error("period_last_on", "This is not a pay period's last day: enter the last day worked")
         return data
 
 

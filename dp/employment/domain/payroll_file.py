@@ -168,6 +168,8 @@ def _line(values: dict[str, str], number: int, file_name: str) -> PayrollLine:
     start, last = date("period_start"), date("period_end")
     if last < start:
         raise fail("period_end", "the period ends before it starts")
+    if last == dt.date.max:  # stored half-open: the day after must exist
+        raise fail("period_end", "not a pay period's last day")
     worked_on = date("worked_on") if values.get("worked_on", "").strip() else last
     if not start <= worked_on <= last:
         raise fail("worked_on", "must be a day of the pay period")

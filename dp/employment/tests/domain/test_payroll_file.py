@@ -65,6 +65,7 @@ class TestFaultsNameFileLineAndColumn:
             ("7,12,2025-03-01,2025-03-31,10,100.005,1990-01-01", "gross_pay", "fraction of a penny"),
             ("7,12,2025-03-01,2025-03-31,10,-5,1990-01-01", "gross_pay", "negative"),
             ("7,12,2025-03-01,2025-03-31,10,100,2025-04-01", "date_of_birth", "before the day worked"),
+            ("7,12,9999-12-01,9999-12-31,10,100,1990-01-01", "period_end", "not a pay period"),
         ],
     )
     def test_a_bad_value(self, line: str, column: str, words: str) -> None:

@@ -110,6 +110,22 @@ class TestPay:
         page = client.get(reverse("employment:pay_record_withdraw", args=[record.pk])).content.decode()
         assert "already withdrawn" in page
 
+    def test_the_last_possible_date_is_an_error_not_a_server_error(self, client, employer, officer) -> None:  # type: ignore[no-untyped-def]
+        client.force_login(officer)
+        data = {
+            "payee": employer.payee.pk,
+            **date("period_start_on", dt.date(2026, 3, 1)),
+            **date("period_last_on", dt.date(9999, 12, 31)),
+            "hours_worked": "86.5",
+            "gross_pay_pence": "1,100.00",
+            **date("pa_date_of_birth", dt.date(1990, 1, 1)),
+            "source": "timesheet",
+        }
+        response = client.post(reverse("employment:pay_record_add", args=[employer.account.pk]), data)
+        assert response.status_code == 200
+        assert "not a pay period" in response.content.decode()
+        assert not PayRecord.objects.exists()
+
 
 class TestPayrollFile:
     def test_a_file_is_imported_and_again_adds_nothing(self, client, employer, officer) -> None:  # type: ignore[no-untyped-def]
