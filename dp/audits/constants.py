@@ -8,6 +8,7 @@ class FindingStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
     IN_AUDIT = "in_audit", "In an audit"
     RESOLVED = "resolved", "Resolved by an audit"
+    SUPERSEDED = "superseded", "Out of date: the figures changed"
 
 
 class Severity(models.TextChoices):

@@ -36,7 +36,8 @@ class Finding(models.Model):
 
     States: OPEN (raised by the sweep), DISMISSED (with a reason and by whom; the same evidence
     does not raise it again), IN_AUDIT (an audit was opened from it or took it in), RESOLVED (that
-    audit finished).
+    audit finished), SUPERSEDED (an open surplus finding whose figures the sweep no longer finds: the money owed,
+    weeks allowed or weekly payment changed; opened again if they come back, see `sweep.py`).
     """
 
     code = models.CharField(max_length=40)

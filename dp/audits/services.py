@@ -1017,7 +1017,8 @@ def recovery_rest_by_invoice(*, actor: User, recovery: AuditRecovery) -> AuditRe
 
 def monitoring_sweep(*, actor: User | None, as_of: dt.date, workers: int = 1) -> Any:
     """Run every rule over every account with a running direct payment and write the new findings (ON CONFLICT DO
-    NOTHING: the same evidence never raises twice; a dismissed finding stays dismissed). Raises PolicyMissing, in
+    NOTHING: the same evidence never raises twice; a dismissed finding stays dismissed; an open surplus finding whose
+    figures changed is superseded, see `sweep.py`). Raises PolicyMissing, in
     plain English, when a threshold is not set. Records one audit event with the figures."""
     from dp.audits.sweep import run_sweep
     from dp.councils.selectors import council_get
@@ -1033,8 +1034,13 @@ def monitoring_sweep(*, actor: User | None, as_of: dt.date, workers: int = 1) ->
                 subject=council,
                 person=None,
                 summary=f"Automated checks as of {format_date(as_of)}: {result.accounts} accounts, "
-                f"{result.evaluated} looked at closely, {result.raised} new findings",
-                after={"accounts": result.accounts, "evaluated": result.evaluated, "raised": result.raised},
+                f"{result.evaluated} looked at closely, {result.raised} new findings, {result.superseded} out of date",
+                after={
+                    "accounts": result.accounts,
+                    "evaluated": result.evaluated,
+                    "raised": result.raised,
+                    "superseded": result.superseded,
+                },
                 extra={"skipped": result.skipped, "as_of": as_of},
             )
     return result

@@ -19,6 +19,12 @@ noted beside its query), so the rules stay the single source of truth. Evaluatin
 sweep inserts new findings with ON CONFLICT DO NOTHING on (account, evidence key), so re-running, or
 running after a finding was dismissed, raises nothing twice.
 
+A surplus finding's evidence is every figure its amount depends on (the balance, the money owed on the day, the weeks
+allowed and the weekly payment), so a changed figure gives a new finding. The account's open surplus finding with
+other figures (or with none, when there is no longer a surplus) is then out of date: the sweep marks it SUPERSEDED
+(raised on or before the day swept; a finding in an audit is the audit's to deal with). Should the figures come back
+to those of a superseded finding, that finding is opened again rather than left closed by the conflict.
+
 Personal Assistants' pay (`dp.employment` `PayRecord`, where the hours are known) worked on within the window is
 read in SQL only where it can be below the minimum wage: pay under the hours at the highest rate in any of the
 minimum wage tables (every record is judged on its own, so the rule sees each one it can flag); those accounts
@@ -67,6 +73,8 @@ from dp.monitoring.domain.surplus import Commitment
 
 #: Every rule but NoSpend, for accounts with recent spending (where it cannot fire).
 RULES_BUT_NO_SPEND: dict[str, Rule] = {code: rule for code, rule in RULES.items() if code != "DP-NO-SPEND"}
+
+SURPLUS = "DP-SURPLUS"
 
 #: The monitoring window: the year before the day monitored (52 weeks).
 WINDOW_DAYS = 364
@@ -211,12 +219,17 @@ class SweepResult:
     accounts: int = 0
     evaluated: int = 0
     raised: int = 0
+    superseded: int = 0
     skipped: dict[str, str] = field(default_factory=dict)
+    #: When the surplus rule ran: each account swept and its surplus finding's evidence key ("" for none). Used to
+    #: supersede out-of-date open surplus findings, then emptied (not added up across workers).
+    surplus_keys: dict[int, str] = field(default_factory=dict, repr=False)
 
     def add(self, other: SweepResult) -> None:
         self.accounts += other.accounts
         self.evaluated += other.evaluated
         self.raised += other.raised
+        self.superseded += other.superseded
         self.skipped.update(other.skipped)
 
 
@@ -490,6 +503,10 @@ def evaluate_range(
             for skipped in evaluation.skipped:
                 result.skipped[skipped.code] = skipped.reason
             findings.extend(_finding_row(f, account, as_of=as_of, now=now) for f in evaluation.findings)
+        if thresholds.surplus is not None:
+            # An account not looked at closely cannot have a surplus (it is looked at on its balance alone).
+            result.surplus_keys = dict.fromkeys(accounts, "")
+            result.surplus_keys.update((f.account_id, f.evidence_key) for f in findings if f.code == SURPLUS)
     return findings, result
 
 
@@ -547,13 +564,24 @@ SELECT code, title, severity, explanation, evidence, evidence_key, amount_pence,
               %(evidence)s::jsonb[], %(evidence_key)s::text[], %(amount)s::bigint[], %(account)s::bigint[],
               %(person)s::bigint[])
        AS f(code, title, severity, explanation, evidence, evidence_key, amount_pence, account_id, person_id)
-    ON CONFLICT ON CONSTRAINT finding_once_per_evidence DO NOTHING
+    ON CONFLICT ON CONSTRAINT finding_once_per_evidence DO UPDATE
+   SET status = 'open', explanation = EXCLUDED.explanation, evidence = EXCLUDED.evidence,
+       amount_pence = EXCLUDED.amount_pence, raised_on = EXCLUDED.raised_on, raised_at = EXCLUDED.raised_at
+ WHERE audits_finding.status = 'superseded'
+"""
+
+# Open surplus findings whose figures are no longer the account's (another key, or no surplus now).
+SUPERSEDE_SQL = f"""
+UPDATE audits_finding f SET status = 'superseded'
+  FROM unnest(%(account)s::bigint[], %(key)s::text[]) AS c(account_id, evidence_key)
+ WHERE f.account_id = c.account_id AND f.code = '{SURPLUS}' AND f.status = 'open' AND f.raised_on <= %(as_of)s
+   AND f.evidence_key <> c.evidence_key
 """
 
 
 def persist(findings: Sequence[NewFinding], *, batch: int = 5000) -> int:
-    """Insert new findings; the same (account, evidence key) is never inserted twice (ON CONFLICT DO NOTHING).
-    Returns how many were new."""
+    """Insert new findings; the same (account, evidence key) is never inserted twice (on a conflict nothing changes,
+    except that a superseded finding is opened again). Returns how many were new or opened again."""
     from psycopg.types.json import Jsonb
 
     added = 0
@@ -580,9 +608,24 @@ def persist(findings: Sequence[NewFinding], *, batch: int = 5000) -> int:
     return added
 
 
+def supersede_surplus(surplus_keys: dict[int, str], *, as_of: dt.date) -> int:
+    """Mark SUPERSEDED each open surplus finding (raised on or before `as_of`) of the given accounts whose evidence
+    key is not the account's current one ("" when it has no surplus now). Returns how many."""
+    if not surplus_keys:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SUPERSEDE_SQL, {"account": list(surplus_keys), "key": list(surplus_keys.values()), "as_of": as_of}
+        )
+        return int(cursor.rowcount)
+
+
 def sweep_part(as_of: dt.date, thresholds: Thresholds, part: int, parts: int) -> SweepResult:
     findings, result = evaluate_range(as_of=as_of, thresholds=thresholds, part=part, parts=parts)
-    result.raised = persist(findings)
+    with transaction.atomic():
+        result.superseded = supersede_surplus(result.surplus_keys, as_of=as_of)
+        result.raised = persist(findings)
+    result.surplus_keys = {}
     return result
 
 

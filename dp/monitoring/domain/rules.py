@@ -453,7 +453,24 @@ class Surplus(Rule):
                     note=f"Balance {format_pence(facts.balance_pence)}",
                     on=facts.balance_on,
                     amount_pence=facts.balance_pence,
-                )
+                ),
+                # What else the amount depends on is part of the evidence (and so of its key): money owed recorded
+                # later, or a change to the weeks allowed or the weekly payment, gives a new finding.
+                EvidenceItem(
+                    ref=f"owed:{result.commitments_pence}",
+                    note=f"Already owed: {format_pence(result.commitments_pence)}",
+                    on=facts.as_of,
+                    amount_pence=result.commitments_pence,
+                ),
+                EvidenceItem(
+                    ref=f"allowed:{thresholds.surplus.allowed_weeks}:{facts.weekly_payment_pence}",
+                    note=(
+                        f"Allowed: {_plural(thresholds.surplus.allowed_weeks, 'week')} of "
+                        f"{format_pence(facts.weekly_payment_pence)}"
+                    ),
+                    on=None,
+                    amount_pence=result.threshold_pence,
+                ),
             ],
             result.excess_pence,
         )

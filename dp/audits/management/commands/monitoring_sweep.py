@@ -34,6 +34,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.accounts} accounts checked, {result.evaluated} looked at closely, {result.raised} new "
-                f"findings in {time.monotonic() - started:.1f} s."
+                f"findings, {result.superseded} out of date (superseded) in {time.monotonic() - started:.1f} s."
             )
         )

@@ -187,7 +187,7 @@ class TestSurplus:
         finding = evaluate("DP-SURPLUS", account)
         assert finding is not None
         assert finding.amount_pence == 50000  # 1500 - 200 - 8 x 100
-        assert finding.evidence_refs == ("balance:2026-05-31:150000",)
+        assert finding.evidence_refs == ("allowed:8:10000", "balance:2026-05-31:150000", "owed:20000")
         assert finding.explanation == (
             "On 31 May 2026 the balance was £1,500.00; less £200.00 already owed, that is £500.00 more than the "
             "8 weeks of payments (£800.00) the council allows. Of it, £50.00 is contribution the person overpaid "
@@ -196,6 +196,23 @@ class TestSurplus:
 
     def test_within_limits(self):
         assert evaluate("DP-SURPLUS", facts(balance_pence=80000)) is None
+
+    def test_the_key_changes_with_every_figure_the_amount_depends_on(self):
+        def key(**kwargs):  # type: ignore[no-untyped-def]
+            finding = evaluate("DP-SURPLUS", facts(**{"balance_pence": 150000, **kwargs}))
+            assert finding is not None
+            return finding.evidence_key
+
+        keys = {
+            key(),
+            key(balance_pence=150001),
+            key(commitments=(Commitment("Invoice", 20000),)),
+            key(weekly_payment_pence=9000),
+        }
+        assert len(keys) == 4
+        assert key(commitments=(Commitment("Invoice", 5000), Commitment("Wages", 15000))) == key(
+            commitments=(Commitment("Invoice", 20000),)
+        )
 
     def test_no_policy_means_the_rule_cannot_run(self):
         with pytest.raises(PolicyMissing):
