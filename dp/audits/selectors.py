@@ -224,6 +224,8 @@ class AuditsDue:
             wanted = max(int(number), 1)
         except (TypeError, ValueError):
             wanted = 1
+        # A page past the end is the last page (Paginator); keep the OFFSET within PostgreSQL's bigint meanwhile.
+        wanted = min(wanted, 2**62 // per_page)
         self._ids((wanted - 1) * per_page, wanted * per_page)
         return Paginator(cast(Any, self), per_page).get_page(number)
 

@@ -250,3 +250,10 @@ class TestAuditsDue:
         assert "Final audit: the direct payment ended on" in page
         assert "there are no up-to-date statements to check automatically" in page
         assert reverse("audits:audit_open", args=[schedule.pk]) in page
+
+    def test_a_page_number_beyond_any_offset_shows_the_last_page(self, client, schedule, auditor) -> None:  # type: ignore[no-untyped-def]
+        """?page= is typed by anyone: a number past PostgreSQL's bigint OFFSET is the last page, not a server error."""
+        client.force_login(auditor)
+        for number in ("99999999999999999999", "-3", "abc", "2"):
+            response = client.get(reverse("audits:audit_due"), {"page": number})
+            assert response.status_code == 200, number
