@@ -25,6 +25,8 @@ from dp.staff.roles import Role
 
 RETURNS_VIEW = (Role.PAYMENTS_OFFICER, Role.AUDITOR)
 RETURNS_WRITE = (Role.PAYMENTS_OFFICER,)
+#: Largest returns file read (at most `domain.returns.MAX_ROWS` lines of a few hundred bytes each).
+MAX_RETURNS_FILE_BYTES = 5 * 1024 * 1024
 
 
 def _posted(request: StaffRequest) -> Any:
@@ -114,6 +116,10 @@ def returns_import(request: StaffRequest) -> HttpResponse:
 
     def act(d: dict[str, Any]) -> HttpResponse:
         upload = d["file"]
+        if upload.size > MAX_RETURNS_FILE_BYTES:
+            raise ValidationFailed(
+                f"{upload.name} must be smaller than {MAX_RETURNS_FILE_BYTES // (1024 * 1024)} MB", field="file"
+            )
         try:
             text = upload.read().decode("utf-8")
         except UnicodeDecodeError as exc:

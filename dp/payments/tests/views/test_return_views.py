@@ -114,6 +114,17 @@ def test_a_file_with_bare_carriage_returns_is_refused_not_a_server_error(client,
     assert not PaymentReturn.objects.exists()
 
 
+def test_a_file_too_large_is_refused_before_it_is_read(client, payments, officers) -> None:  # type: ignore[no-untyped-def]
+    from dp.payments.views_returns import MAX_RETURNS_FILE_BYTES
+
+    client.force_login(officers[0])
+    body = b"payment_reference,amount,returned_on,reason_code\n" + b"x" * MAX_RETURNS_FILE_BYTES
+    response = client.post(reverse("payments:returns_import"), {"file": SimpleUploadedFile("huge.csv", body)})
+    assert response.status_code == 200
+    assert "huge.csv must be smaller than" in response.content.decode()
+    assert not PaymentReturn.objects.exists()
+
+
 def test_the_list_puts_open_returns_first_with_their_age(client, payments, officers, staff) -> None:  # type: ignore[no-untyped-def]
     older, newer = (
         returns.payment_return_record(
