@@ -21,16 +21,25 @@ from dp.payments import selectors, services_returns
 from dp.payments.access import access_payment_by_id, access_payment_return_by_id
 from dp.payments.constants import PaymentRunStatus
 from dp.payments.models import PaymentReturn
+from dp.people.access import people_visible_to
+from dp.people.models import Person
 from dp.staff.roles import Role
 
 RETURNS_VIEW = (Role.PAYMENTS_OFFICER, Role.AUDITOR)
 RETURNS_WRITE = (Role.PAYMENTS_OFFICER,)
+RESTRICTED = "Restricted record"
 #: Largest returns file read (at most `domain.returns.MAX_ROWS` lines of a few hundred bytes each).
 MAX_RETURNS_FILE_BYTES = 5 * 1024 * 1024
 
 
 def _posted(request: StaffRequest) -> Any:
     return request.POST if request.method == "POST" else None
+
+
+def _names(request: StaffRequest, people: list[Person]) -> dict[int, str]:
+    """Each person's name, or "Restricted record" for one the user may not open (as on the payment run page)."""
+    visible = set(people_visible_to(request.user).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+    return {p.pk: p.full_name if p.pk in visible else RESTRICTED for p in people}
 
 
 def _crumbs(*items: tuple[str, str]) -> list[dict[str, str]]:
@@ -48,7 +57,11 @@ def _crumbs(*items: tuple[str, str]) -> list[dict[str, str]]:
 def return_list(request: StaffRequest) -> HttpResponse:
     page = Paginator(selectors.payment_return_list(), 50).get_page(request.GET.get("page"))
     today = clock.today()
-    rows = [{"item": r, "age_days": (today - r.returned_on).days} for r in page.object_list]
+    names = _names(request, [r.payment.schedule.person for r in page.object_list])
+    rows = [
+        {"item": r, "age_days": (today - r.returned_on).days, "person": names[r.payment.schedule.person_id]}
+        for r in page.object_list
+    ]
     return render(
         request,
         "payments/return_list.html",
@@ -64,6 +77,7 @@ def return_list(request: StaffRequest) -> HttpResponse:
 @staff_view(*RETURNS_WRITE)
 def return_record(request: StaffRequest, payment_id: int) -> HttpResponse:
     payment = access_payment_by_id(request.user, payment_id)
+    name = _names(request, [payment.schedule.person])[payment.schedule.person_id]
 
     def act(d: dict[str, Any]) -> HttpResponse:
         made = services_returns.payment_return_record(
@@ -91,7 +105,7 @@ def return_record(request: StaffRequest, payment_id: int) -> HttpResponse:
         f.PaymentReturnForm(_posted(request), initial={"amount_pence": payment.amount_pence}),
         act,
         title="Record a payment the bank returned",
-        caption=f"{payment.schedule.person.full_name}: {payment.reference}",
+        caption=f"{name}: {payment.reference}",
         breadcrumbs=_crumbs((payment.run.reference, reverse("payments:run_detail", args=[payment.run_id]))),
         button="Record the return",
         intro=[
@@ -156,6 +170,7 @@ def return_detail(request: StaffRequest, return_id: int) -> HttpResponse:
     payment_return = access_payment_return_by_id(request.user, return_id)
     payment = payment_return.payment
     can_write = request.user.has_role(*RETURNS_WRITE)
+    name = _names(request, [payment.schedule.person])[payment.schedule.person_id]
 
     def act(d: dict[str, Any]) -> HttpResponse:
         if d["decision"] == "reissue":
@@ -177,7 +192,7 @@ def return_detail(request: StaffRequest, return_id: int) -> HttpResponse:
         return redirect("payments:return_detail", return_id=payment_return.pk)
 
     rows = [
-        ("Person", payment.schedule.person.full_name),
+        ("Person", name),
         ("Payment", f"{payment.reference}, paid on {payment.pay_on:%d %B %Y} in {payment.run.reference}"),
         ("Amount", format_pence(payment_return.amount_pence)),
         ("Paid into", str(payment.account)),
@@ -213,7 +228,7 @@ def return_detail(request: StaffRequest, return_id: int) -> HttpResponse:
         f.PaymentReturnDecisionForm(_posted(request)),
         act,
         title="Returned payment",
-        caption=payment.schedule.person.full_name,
+        caption=name,
         breadcrumbs=_crumbs(),
         button="Save",
         rows=rows,

@@ -189,3 +189,27 @@ def test_the_runs_page_links_to_the_returns_with_the_number_open(client, payment
     )
     client.force_login(officers[0])
     assert "Returned payments (1 open)" in client.get(reverse("payments:run_list")).content.decode()
+
+
+def test_a_restricted_persons_name_is_not_shown_to_those_who_may_not_open_them(client, payments, officers) -> None:  # type: ignore[no-untyped-def]
+    """As on the payment run page: a payments officer sees 'Restricted record' in place of the name."""
+    payment = payments[0]
+    made = returns.payment_return_record(
+        actor=officers[0],
+        payment=payment,
+        amount_pence=payment.amount_pence,
+        returned_on=dt.date(2026, 3, 25),
+        reason=ReturnReason.ACCOUNT_CLOSED,
+    )
+    person = payment.schedule.person
+    person.is_restricted = True
+    person.save(update_fields=["is_restricted"])
+    client.force_login(officers[0])
+    for url in (
+        reverse("payments:return_list"),
+        reverse("payments:return_detail", args=[made.pk]),
+        reverse("payments:return_record", args=[payment.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert person.full_name not in page, url
+        assert "Restricted record" in page, url
