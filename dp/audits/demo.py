@@ -10,7 +10,11 @@
 - through the services (so their audit events are the real ones): a recovery by deduction whose direct
   payment then ended before anything was taken, the rest moved to an invoice (`schedule_end`,
   `recovery_rest_by_invoice`); and a direct payment ended ten days ago with no audit since, so its final
-  audit is on the audits due list.
+  audit is on the audits due list;
+- a recovery by deduction whose instalment a sent payment run took (the payments demo writes that taking in its
+  history, `AUDIT_DEDUCTION_SOURCE`: the history is written before any audit exists; here it is linked to the
+  recovery as `recovery_deduction_create` would have made it), then overturned on review and the deductions repaid,
+  through the services (`recovery_review_decide`, `recovery_repay_deductions`).
 """
 
 from __future__ import annotations
@@ -91,6 +95,7 @@ STORIES: list[tuple[str, str | None]] = [
     (AuditStatus.REVIEW_REQUESTED, "review"),
     (AuditStatus.REVIEW_DECIDED, "upheld"),
     (AuditStatus.REVIEW_DECIDED, "overturned"),
+    (AuditStatus.REVIEW_REQUESTED, "overturned_repaid"),  # the services decide the review and repay
 ]
 
 PATHS: dict[str, list[str]] = {
@@ -248,9 +253,12 @@ def _recovery(ctx: Any, audit: AuditCase, stage: str, proposed_on: dt.date, audi
     )
     recovery.response_received_on = talked_on
     decided_on = proposal.response_ends_on + dt.timedelta(days=1)
-    method = {"deduction": Method.DEDUCTION, "ended_invoiced": Method.DEDUCTION, "card_recoup": Method.CARD_RECOUP}.get(
-        stage, Method.INVOICE
-    )
+    method = {
+        "deduction": Method.DEDUCTION,
+        "ended_invoiced": Method.DEDUCTION,
+        "overturned_repaid": Method.DEDUCTION,
+        "card_recoup": Method.CARD_RECOUP,
+    }.get(stage, Method.INVOICE)
     if method == Method.CARD_RECOUP and (audit.account is None or audit.account.kind != AccountKind.PREPAID_CARD):
         method = Method.INVOICE
     recovery.method = method
@@ -282,7 +290,18 @@ def _recovery(ctx: Any, audit: AuditCase, stage: str, proposed_on: dt.date, audi
         recovery.approved_by = approver
         recovery.approved_at = ctx.moment(approved_on)
         recovery.approved_on = approved_on
-        if method == Method.DEDUCTION and audit.schedule and audit.schedule.status == ScheduleStatus.ACTIVE:
+        taken = _deduction_taken(audit) if stage == "overturned_repaid" else None
+        if taken is not None:
+            # Made when the recovery was approved, before the run that took an instalment of it.
+            taken.total_pence = max(recovery.recoverable_pence, taken.total_pence)
+            taken.instalment_pence = taken.total_pence
+            taken.reason = f"Recovery {recovery.reference} on audit {audit.reference}"
+            taken.source = key
+            taken.created_by = approver
+            taken.created_at = ctx.moment(approved_on)
+            taken.save()
+            recovery.deduction = taken
+        elif method == Method.DEDUCTION and audit.schedule and audit.schedule.status == ScheduleStatus.ACTIVE:
             from dp.payments.services import recovery_deduction_create
 
             recovery.deduction = recovery_deduction_create(
@@ -318,7 +337,7 @@ def _recovery(ctx: Any, audit: AuditCase, stage: str, proposed_on: dt.date, audi
             _step(ctx, audit, AuditStatus.RECOVERY_DECIDED, AuditStatus.CLOSED, paid_on, approver, NOTES["closed"])
             audit.finished_on = paid_on
             audit.save(update_fields=["finished_on"])
-        if stage in ("review", "upheld", "overturned"):
+        if stage in ("review", "upheld", "overturned", "overturned_repaid"):
             asked_on = approved_on + dt.timedelta(days=5)
             recovery.review_requested_on = asked_on
             recovery.review_reason = "The person says the shop refunded one of the payments."
@@ -350,6 +369,31 @@ def _recovery(ctx: Any, audit: AuditCase, stage: str, proposed_on: dt.date, audi
                     recovery.review_notes,
                 )
     recovery.save()
+    if stage == "overturned_repaid" and recovery.deduction is not None:
+        _overturned_and_repaid(recovery, approver)
+
+
+def _deduction_taken(audit: AuditCase) -> Any:
+    """The payments demo's deduction a sent run took an instalment of, if it is on this audit's direct payment."""
+    from dp.payments.demo import AUDIT_DEDUCTION_SOURCE
+    from dp.payments.models import RecoveryDeduction
+
+    return RecoveryDeduction.objects.filter(source=AUDIT_DEDUCTION_SOURCE, schedule=audit.schedule).first()
+
+
+def _overturned_and_repaid(recovery: AuditRecovery, approver: Any) -> None:
+    """Today the review overturns the recovery (the raised journal reversed, the deduction stopped, what the run took
+    recorded) and the team manager repays what was taken: a one-off payment in the next run."""
+    from dp.audits.services import recovery_repay_deductions, recovery_review_decide
+
+    recovery = recovery_review_decide(
+        actor=approver,
+        recovery=recovery,
+        outcome=ReviewOutcome.OVERTURNED,
+        notes="The shop's refund is on the statement: the money was not misused.",
+    )
+    if recovery.deductions_taken_pence:
+        recovery_repay_deductions(actor=approver, recovery=recovery)
 
 
 def _ended_before_deducted(ctx: Any, recovery: AuditRecovery) -> None:
@@ -368,6 +412,25 @@ def _ended_before_deducted(ctx: Any, recovery: AuditRecovery) -> None:
         reason="The person moved into a care home that the council arranges",
     )
     recovery_rest_by_invoice(actor=ctx.staff.get("auditor"), recovery=recovery)
+
+
+def _place_deduction_taken(schedules: list[PaymentSchedule]) -> dt.date | None:
+    """Move the direct payment whose sent run took the payments demo's audit deduction to the "overturned_repaid"
+    story's place; the day that run paid, or None (no such deduction, or too few direct payments for the story)."""
+    from dp.payments.demo import AUDIT_DEDUCTION_SOURCE
+    from dp.payments.models import RecoveryDeductionTaken
+
+    taking = (
+        RecoveryDeductionTaken.objects.filter(deduction__source=AUDIT_DEDUCTION_SOURCE)
+        .select_related("payment", "deduction")
+        .first()
+    )
+    place = STORIES.index((AuditStatus.REVIEW_REQUESTED, "overturned_repaid"))
+    at = next((i for i, s in enumerate(schedules) if taking and s.pk == taking.deduction.schedule_id), None)
+    if taking is None or at is None or len(schedules) <= place:
+        return None
+    schedules.insert(place, schedules.pop(at))
+    return taking.payment.pay_on
 
 
 def step_final_audit_due(ctx: Any) -> None:
@@ -408,8 +471,11 @@ def step_audits(ctx: Any) -> None:
         return
     with_findings = set(Finding.objects.filter(status=FindingStatus.OPEN).values_list("person_id", flat=True))
     schedules.sort(key=lambda s: (s.person_id not in with_findings, s.pk))
+    taken_on = _place_deduction_taken(schedules)
     for (target, stage), schedule in zip(STORIES, schedules, strict=False):
         opened_on = ctx.today - dt.timedelta(days=ctx.rng.randint(70, 110) if stage else ctx.rng.randint(5, 40))
+        if stage == "overturned_repaid" and taken_on is not None:
+            opened_on = taken_on - dt.timedelta(days=40)  # approved a week before the run took the instalment
         findings = list(Finding.objects.filter(person_id=schedule.person_id, status=FindingStatus.OPEN))
         audit = AuditCase.objects.create(
             person=schedule.person,

@@ -72,6 +72,7 @@ from dp.payments.models import (
     PaymentSchedule,
     Recovery,
     RecoveryDeduction,
+    RecoveryDeductionTaken,
     ScheduleAdjustment,
     joined_bank_details,
 )
@@ -87,6 +88,10 @@ MANAGERS = [
     ("Dales Payroll and Accounts Ltd", "DALES PAYROLL", "203040", "27182818", 500),
 ]
 PROVIDERS = ["Allpay", "PFS"]
+#: A deduction decided at an audit that a sent run took an instalment of; `dp.audits.demo` links it to its recovery,
+#: which a review then overturns and whose deduction is repaid (the history is written before any audit exists).
+AUDIT_DEDUCTION_SOURCE = "demo-audit-deduction"
+AUDIT_DEDUCTION_PENCE = 2500
 
 
 def _cycle_dates(ctx: Any) -> list[dt.date]:
@@ -438,8 +443,11 @@ def step_payment_history(ctx: Any) -> None:
                 by_run[run.pk].append(payment)
                 if adjustment:
                     settlements.append((payment, pending_adjustment[schedule.pk][0], adjustment))
+    taken = _audit_deduction(ctx, runs, by_run)
     ScheduleAdjustment.objects.bulk_create(adjustments)
     Payment.objects.bulk_create([p for run in runs for p in by_run[run.pk]], batch_size=5000)
+    if taken is not None:
+        taken.save()  # now that its payment has an id
     PaymentRunException.objects.bulk_create(exceptions)
     AdjustmentSettlement.objects.bulk_create(
         [AdjustmentSettlement(adjustment=a, payment=p, amount_pence=amount) for p, a, amount in settlements]
@@ -448,6 +456,40 @@ def step_payment_history(ctx: Any) -> None:
     _end_closed(ctx, plans)
     _contributions(ctx, plans)
     ctx.payment_runs = runs
+
+
+def _audit_deduction(
+    ctx: Any, runs: list[PaymentRun], by_run: dict[int, list[Payment]]
+) -> RecoveryDeductionTaken | None:
+    """The last bank payment of a running direct payment in the last run but one pays `AUDIT_DEDUCTION_PENCE` less: an
+    instalment of a deduction an audit decided (as `engine.calculate_run` takes one). Returns the taking to save."""
+    if len(runs) < 2:
+        return None
+    run = runs[-2]
+    payment = next(
+        (
+            p
+            for p in reversed(by_run[run.pk])
+            if p.channel == Channel.BANK
+            and p.schedule.status == ScheduleStatus.ACTIVE
+            and p.amount_pence >= AUDIT_DEDUCTION_PENCE
+        ),
+        None,
+    )
+    if payment is None:
+        return None
+    deduction = RecoveryDeduction.objects.create(
+        schedule=payment.schedule,
+        total_pence=AUDIT_DEDUCTION_PENCE,
+        instalment_pence=AUDIT_DEDUCTION_PENCE,
+        reason="Money not spent on care, found at an audit",
+        source=AUDIT_DEDUCTION_SOURCE,
+        created_by=ctx.staff.get("auditor"),
+        created_at=ctx.moment(run.pay_on - dt.timedelta(days=7)),
+    )
+    payment.recovery_pence = AUDIT_DEDUCTION_PENCE
+    payment.amount_pence -= AUDIT_DEDUCTION_PENCE
+    return RecoveryDeductionTaken(deduction=deduction, payment=payment, amount_pence=AUDIT_DEDUCTION_PENCE)
 
 
 def _post_runs(ctx: Any, runs: list[PaymentRun], by_run: dict[int, list[Payment]]) -> None:
@@ -517,6 +559,14 @@ def _post_runs(ctx: Any, runs: list[PaymentRun], by_run: dict[int, list[Payment]
                     "transit_card": fixed[L.TRANSIT_CARD_PROVIDER].pk,
                     "charged": fixed[L.COUNCIL_CONTRIBUTIONS_CHARGED].pk,
                 },
+            )
+        for taking in RecoveryDeductionTaken.objects.filter(payment__run=run).select_related("deduction__schedule"):
+            person = taking.deduction.schedule.person_id
+            journal_post(  # as `engine._post_recovery_offsets` posts it when the run is recorded as arrived
+                draft=L.build_recovery_offset(person=person, amount_pence=taking.amount_pence),
+                posted_on=run.pay_on,
+                source=f"recovery-deduction:{taking.deduction_id}",
+                idempotency_key=f"recovery-deduction-taken:{taking.pk}",
             )
     for payment_file in files:
         payment_file.created_at = ctx.moment(payment_file.run.sent_on, hour=12)  # type: ignore[attr-defined]

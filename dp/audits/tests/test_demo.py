@@ -42,6 +42,20 @@ def test_demo_audits() -> None:
     assert invoiced.deduction.status == RecoveryDeductionStatus.CANCELLED
     assert invoiced.deduction.schedule.status == ScheduleStatus.ENDED
     assert Event.objects.filter(subject_id=invoiced.pk, event_type=AuditEventType.RECOVERY_DECIDED).exists()
+    # Overturned after a sent run took an instalment of its deduction: repaid through the services, once.
+    (repaid,) = AuditRecovery.objects.filter(repaid_pence__isnull=False)
+    assert repaid.review_outcome == "overturned"
+    assert repaid.audit.status == AuditStatus.REVIEW_DECIDED
+    assert repaid.deduction is not None
+    assert repaid.deduction.status == RecoveryDeductionStatus.CANCELLED
+    (taking,) = repaid.deduction.takings.select_related("payment__run")
+    assert taking.payment.run.status == "completed"
+    assert taking.payment.recovery_pence == taking.amount_pence
+    assert repaid.approved_on < taking.payment.pay_on
+    assert repaid.repaid_pence == repaid.deductions_taken_pence == taking.amount_pence
+    assert repaid.repayment is not None
+    assert repaid.repayment.amount_pence == taking.amount_pence
+    assert Event.objects.filter(subject_id=repaid.pk, event_type=AuditEventType.DEDUCTIONS_REPAID).exists()
     # An ended direct payment's final audit is on the audits due list.
     due = audit_schedule(today=dt.date(2026, 11, 2))
     finals = [d for d in due if d.due.reasons and d.due.reasons[0].startswith("Final audit")]
