@@ -368,33 +368,30 @@ def _copy_card_csv_in_database(
     except psycopg.Error:  # a short or long row, a blank line, bytes that are not UTF-8 ...
         raise _NotPlain from None
     result.timings["copy_raw"] = round(time.monotonic() - started, 2)
-    # 1. The few distinct values of the low-volume columns, through the parser's own quick checks.
-    cursor.execute(
-        """
-        SELECT GROUPING(record_type, posted_on, card_account_reference, merchant_name, description,
-                        merchant_category_code),
-               coalesce(record_type, posted_on, card_account_reference, merchant_name, description,
-                        merchant_category_code)
-          FROM monitoring_raw
-         GROUP BY GROUPING SETS ((record_type), (posted_on), (card_account_reference), (merchant_name),
-                                 (description), (merchant_category_code))
-        """
+    # 1. The few distinct values of the low-volume columns, through the parser's own quick checks. A value from
+    # the trailer row is checked too: the parser wants its extra columns empty, which passes every check here.
+    checks: tuple[tuple[str, Callable[[str], bool]], ...] = (
+        ("record_type", lambda v: v in (card_csv.TXN, card_csv.TRAILER)),
+        ("posted_on", lambda v: v == "" or card_csv.plain_date(v, imp.file_name) is not None),
+        ("card_account_reference", lambda v: v == "" or card_csv.is_card_account(v)),
+        ("merchant_name", lambda v: card_csv.is_plain_text(v, card_csv.MAX_MERCHANT_LENGTH)),
+        ("description", lambda v: card_csv.is_plain_text(v, MAX_TEXT_LENGTH)),
+        ("merchant_category_code", card_csv.is_plain_mcc),
     )
-    # GROUPING() sets a bit for each column left out, the first column's the highest (32). A value from the
-    # trailer row is checked too: the parser wants its extra columns empty, which passes every check here.
-    checks: dict[int, Callable[[str], bool]] = {
-        0b011111: lambda v: v in (card_csv.TXN, card_csv.TRAILER),
-        0b101111: lambda v: v == "" or card_csv.plain_date(v, imp.file_name) is not None,
-        0b110111: lambda v: v == "" or card_csv.is_card_account(v),
-        0b111011: lambda v: card_csv.is_plain_text(v, card_csv.MAX_MERCHANT_LENGTH),
-        0b111101: lambda v: card_csv.is_plain_text(v, MAX_TEXT_LENGTH),
-        0b111110: card_csv.is_plain_mcc,
-    }
+    grouped = ", ".join(name for name, _ in checks)
+    cursor.execute(
+        f"SELECT GROUPING({grouped}), coalesce({grouped}) FROM monitoring_raw "
+        f"GROUP BY GROUPING SETS ({', '.join(f'({name})' for name, _ in checks)})"
+    )
+    # GROUPING() sets a bit for every column left out of a row's set, the first column's the highest.
+    every = (1 << len(checks)) - 1
+    check_of = {every ^ (1 << (len(checks) - 1 - i)): check for i, (_, check) in enumerate(checks)}
+    date_set = every ^ (1 << (len(checks) - 2))
     dates: list[dt.date] = []
     for grouping, value in cursor.fetchall():
-        if not checks[grouping](value):
+        if not check_of[grouping](value):
             raise _NotPlain
-        if grouping == 0b101111 and value:
+        if grouping == date_set and value:
             dates.append(dt.date.fromisoformat(value))
     result.timings["distinct_checks"] = round(time.monotonic() - started - result.timings["copy_raw"], 2)
     # 2. Typed staging rows, each high-volume value checked once on the way (a value that fails leaves a
@@ -463,7 +460,6 @@ def _copy_card_csv_in_database(
         raise _NotPlain from None
     cursor.execute("DELETE FROM monitoring_staging WHERE NOT checked")
     cursor.execute("DROP TABLE monitoring_raw")
-    result.timings["check_and_stage"] = round(time.monotonic() - started - result.timings["copy_raw"], 2)
     result.lines_read = txns
     if dates:
         result.first_posted_on, result.last_posted_on = min(dates), max(dates)
@@ -628,7 +624,7 @@ def _insert(cursor: Any, imp: StatementImport, *, first_posted_on: dt.date, last
             params,
         )
     added, unexplained = cursor.fetchone()
-    cursor.execute("SET LOCAL enable_nestloop = on")
+    cursor.execute("SET LOCAL enable_nestloop = DEFAULT")
     return int(added), int(unexplained)
 
 
