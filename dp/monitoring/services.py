@@ -33,8 +33,8 @@ from dp.monitoring.constants import (
     StatementFormatChoice,
     TransactionStatus,
 )
+from dp.monitoring.domain.categorise import Categorisation, PlanLineRef, SpendCategory, manual_categorisation
 from dp.monitoring.domain.categorise import MerchantRule as DomainMerchantRule
-from dp.monitoring.domain.categorise import PlanLineRef, SpendCategory, manual_categorisation
 from dp.monitoring.domain.receipts import HEAD_BYTES, check_receipt
 from dp.monitoring.domain.statements import ColumnMapping
 from dp.monitoring.importer import ProgressWriter, load_statement
@@ -395,7 +395,8 @@ def merchant_rule_end(*, actor: Any, rule: MerchantRule, reason: str = "") -> Me
 RECATEGORISE_ACCOUNTS_PER_CHUNK = 500
 #: Rows per UPDATE ... FROM (VALUES ...) statement (8 parameters a row, under PostgreSQL's 65,535).
 RECATEGORISE_ROWS_PER_UPDATE = 2000
-_CATEGORISATION_COLUMNS = ("status", "category", "plan_line_id", "payee_ref", "matched_by", "rule_ref", "reason")
+#: The columns a categorisation writes (by the rules, the plan or by hand), in `_categorisation_row`'s order.
+CATEGORY_FIELDS = ("status", "category", "plan_line_id", "payee_ref", "matched_by", "rule_ref", "reason")
 
 
 @dataclass(frozen=True)
@@ -415,6 +416,19 @@ class RecategoriseResult:
     looked_at: int
     newly_explained: int
     changed: int
+
+
+def _categorisation_row(result: Categorisation) -> tuple[Any, ...]:
+    """A categorisation as the values of `CATEGORY_FIELDS`."""
+    return (
+        result.status,
+        result.category.value if result.category else "",
+        int(result.plan_line_id) if result.plan_line_id else None,
+        result.payee_id or "",
+        result.matched_by,
+        result.rule_id or "",
+        result.reason[:500],
+    )
 
 
 def _recategorise_candidates(
@@ -476,7 +490,7 @@ def _recategorise_chunk(
             "merchant",
             "description",
             "merchant_category_code",
-            *(c for c in _CATEGORISATION_COLUMNS),
+            *CATEGORY_FIELDS,
         )
     )
     for pk, account_id, amount_pence, merchant, description, mcc, *current in rows.iterator(chunk_size=5000):
@@ -487,15 +501,7 @@ def _recategorise_chunk(
         new = cache.get(key)
         if new is None:
             result = categorisers[group].categorise(_LineText(1 if key[4] else -1, merchant, description, mcc or None))
-            new = cache[key] = (
-                result.status,
-                result.category.value if result.category else "",
-                int(result.plan_line_id) if result.plan_line_id else None,
-                result.payee_id or "",
-                result.matched_by,
-                result.rule_id or "",
-                result.reason[:500],
-            )
+            new = cache[key] = _categorisation_row(result)
         if tuple(current) != new:
             changes.append((pk, *new))
             if current[0] == TransactionStatus.UNEXPLAINED and new[0] != TransactionStatus.UNEXPLAINED:
@@ -549,8 +555,8 @@ def transactions_recategorise(
     already imported: unexplained ones by default, or every line posted on or after `since`.
 
     Lines matched to a known payee, contributions a person recorded and lines staff categorised by hand are
-    never changed. Accounts are done in chunks, each in its own transaction with its lines locked, written
-    set-based; running it again changes nothing more. One audit event records the counts."""
+    never changed. Accounts are done in chunks, each in its own transaction, written set-based
+    (`_recategorise_chunk`); running it again changes nothing more. One audit event records the counts."""
     result = _recategorise(_recategorise_candidates(since=since, only_unexplained=only_unexplained))
     with transaction.atomic():
         audit_event_record(
@@ -636,8 +642,6 @@ def plan_transactions_recategorise_queue(*, actor: Any, plan: SupportPlan, since
 
 # -- categorising by hand ------------------------------------------------------------------------------------
 
-CATEGORY_FIELDS = ("status", "category", "plan_line_id", "payee_ref", "matched_by", "rule_ref", "reason")
-
 
 @transaction.atomic
 def transaction_categorise(
@@ -672,14 +676,9 @@ def transaction_categorise(
         on=clock.today(),
     )
     before = snapshot(line, CATEGORY_FIELDS)
-    line.status = result.status
-    line.category = result.category.value if result.category else ""
-    line.plan_line = plan_line if result.plan_line_id else None
-    line.payee_ref = ""
-    line.matched_by = MatchedBy.MANUAL
-    line.rule_ref = ""
-    line.reason = result.reason[:500]
-    line.save(update_fields=["status", "category", "plan_line", "payee_ref", "matched_by", "rule_ref", "reason"])
+    for name, value in zip(CATEGORY_FIELDS, _categorisation_row(result), strict=True):
+        setattr(line, name, value)
+    line.save(update_fields=CATEGORY_FIELDS)
     audit_event_record(
         actor=actor,
         event_type=MonitoringEventType.TRANSACTION_CATEGORISED,
