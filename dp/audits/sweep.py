@@ -54,7 +54,7 @@ from django.utils import timezone
 
 from dp.core.domain.breakdown import format_date
 from dp.core.money import round_to_pence
-from dp.employment.constants import CommitmentKind
+from dp.employment.constants import commitment_label
 from dp.employment.domain.payroll_file import age_on
 from dp.monitoring.domain.categorise import SpendCategory
 from dp.monitoring.domain.rules import (
@@ -290,12 +290,6 @@ def _top_rate(thresholds: Thresholds) -> int | None:
     return max(rates) if thresholds.minimum_wage_rates and rates else None
 
 
-def _commitment_label(kind: str, owed_to: str, reference: str) -> str:
-    """As `dp.employment.models.Commitment.label`."""
-    ref = f" ({reference})" if reference else ""
-    return f"{CommitmentKind(kind).label}: {owed_to}{ref}"
-
-
 def _contributions(cursor: Any, schedule_id: int, received: int, as_of: dt.date) -> tuple[ContributionDue, ...]:
     """Each period's contribution due, with what was received set against the oldest first."""
     cursor.execute(
@@ -460,7 +454,7 @@ def evaluate_range(
                 account_ = accounts[account_id]
                 account_.commitments = (
                     *account_.commitments,
-                    Commitment(_commitment_label(kind, owed_to, reference), amount),
+                    Commitment(commitment_label(kind, owed_to, reference), amount),
                 )
         result.accounts = len(accounts)
         result.evaluated = len(flagged)

@@ -24,6 +24,12 @@ class CommitmentKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def commitment_label(kind: str, owed_to: str, reference: str) -> str:
+    """How money owed is named in a surplus calculation's working (`Commitment.label`, and the sweep's rows)."""
+    ref = f" ({reference})" if reference else ""
+    return f"{CommitmentKind(kind).label}: {owed_to}{ref}"
+
+
 class CommitmentStatus(models.TextChoices):
     OPEN = "open", "Owed"
     SETTLED = "settled", "Paid"

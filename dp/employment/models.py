@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from dp.core.models import TimeStamped
-from dp.employment.constants import CommitmentKind, CommitmentStatus, PaySource
+from dp.employment.constants import CommitmentKind, CommitmentStatus, PaySource, commitment_label
 
 
 class PayRecord(TimeStamped):
@@ -154,5 +154,4 @@ class Commitment(TimeStamped):
     @property
     def label(self) -> str:
         """How it is named in a surplus calculation's working."""
-        ref = f" ({self.reference})" if self.reference else ""
-        return f"{self.get_kind_display()}: {self.owed_to}{ref}"
+        return commitment_label(self.kind, self.owed_to, self.reference)
