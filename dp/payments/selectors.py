@@ -293,21 +293,20 @@ def ended_schedule_outstanding_deductions() -> QuerySet[RecoveryDeduction]:
     )
 
 
+def _taken_pence(deduction: RecoveryDeduction, **payment_filters: object) -> int:
+    takings = deduction.takings.filter(payment__cancelled=False, **payment_filters)
+    return int(takings.aggregate(total=Coalesce(Sum("amount_pence"), 0))["total"])
+
+
 def recovery_deduction_taken_pence(deduction: RecoveryDeduction) -> int:
     """What payments that were not cancelled have taken for the deduction so far."""
-    return int(
-        deduction.takings.filter(payment__cancelled=False).aggregate(total=Coalesce(Sum("amount_pence"), 0))["total"]
-    )
+    return _taken_pence(deduction)
 
 
 def recovery_deduction_taken_in_live_runs(deduction: RecoveryDeduction) -> int:
     """What runs not yet sent (waiting for approval, approved, sending) have taken for the deduction: such a run may
     still be cancelled, which gives its takings back by itself."""
-    return int(
-        deduction.takings.filter(payment__cancelled=False, payment__run__status__in=LIVE_RUN_STATUSES).aggregate(
-            total=Coalesce(Sum("amount_pence"), 0)
-        )["total"]
-    )
+    return _taken_pence(deduction, payment__run__status__in=LIVE_RUN_STATUSES)
 
 
 def recovery_reasons_for(payment_ids: list[int]) -> dict[int, str]:
