@@ -369,7 +369,8 @@ def run_capped_recoveries(run: PaymentRun, payment_ids: list[int]) -> dict[int, 
         if payment.recovery_pence < could and payment.recovery_pence == recovery_deduction_cap(payable, percent):
             capped[payment.pk] = CappedRecovery(payment.recovery_pence, could, percent)
         wanted[payment.schedule_id] -= payment.recovery_pence
-    return {pk: c for pk, c in capped.items() if pk in set(payment_ids)}
+    asked = set(payment_ids)
+    return {pk: c for pk, c in capped.items() if pk in asked}
 
 
 def run_recovered_summary(run: PaymentRun) -> dict[str, int]:
