@@ -659,7 +659,8 @@ def transaction_categorise(
             field="plan_line",
         )
     person = line.account.person
-    if plan_line is not None and not selectors.plan_lines_for_categorising(line.account).filter(pk=plan_line.pk):
+    allowed = selectors.plan_lines_for_categorising(line.account)
+    if plan_line is not None and not allowed.filter(pk=plan_line.pk).exists():
         raise ValidationFailed("Choose a line of this person's support plan paid by direct payment", field="plan_line")
     if category and category not in SpendCategoryChoice.values:
         raise ValidationFailed("Choose a spending category", field="category")
