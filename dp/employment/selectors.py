@@ -13,6 +13,16 @@ from dp.employment.domain.payroll_file import age_on
 from dp.employment.models import Commitment, PayRecord
 from dp.monitoring.domain.surplus import Commitment as SurplusCommitment
 from dp.payments.models import DirectPaymentAccount
+from dp.plans.models import PlanPayee
+
+
+def payees_for_account(account: DirectPaymentAccount) -> list[PlanPayee]:
+    """The people paid from the direct payment on any of the person's support plans."""
+    return list(
+        PlanPayee.objects.filter(plan__case__person_id=account.person_id)
+        .select_related("plan")
+        .order_by("name", "-plan__version", "id")
+    )
 
 
 def account_pay_records(account: DirectPaymentAccount) -> QuerySet[PayRecord]:

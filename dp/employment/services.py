@@ -68,15 +68,6 @@ def _user(actor: Any) -> Any:
 # -- pay records ---------------------------------------------------------------------------------------------
 
 
-def payees_for_account(account: DirectPaymentAccount) -> list[PlanPayee]:
-    """The people paid from the direct payment on any of the person's support plans."""
-    return list(
-        PlanPayee.objects.filter(plan__case__person_id=account.person_id)
-        .select_related("plan")
-        .order_by("name", "-plan__version", "id")
-    )
-
-
 def _check_payee(account: DirectPaymentAccount, payee: PlanPayee) -> None:
     if not PlanPayee.objects.filter(pk=payee.pk, plan__case__person_id=account.person_id).exists():
         raise ValidationFailed("Choose a Personal Assistant on this person's support plan", field="payee")

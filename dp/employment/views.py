@@ -73,7 +73,7 @@ def account_pay(request: StaffRequest, account_id: int) -> HttpResponse:
             "account": account,
             "page": page,
             "rows": [(record, checks.get(record.pk)) for record in page],
-            "payees": services.payees_for_account(account),
+            "payees": selectors.payees_for_account(account),
             "can_write": request.user.has_role(*WRITE_ROLES),
             "breadcrumbs": _crumbs(account),
         },
@@ -83,7 +83,7 @@ def account_pay(request: StaffRequest, account_id: int) -> HttpResponse:
 @staff_view(*WRITE_ROLES)
 def pay_record_add(request: StaffRequest, account_id: int) -> HttpResponse:
     account = access_account_by_id(request.user, account_id)
-    payees = services.payees_for_account(account)
+    payees = selectors.payees_for_account(account)
     form = f.PayRecordForm(_posted(request), payees=payees)
 
     def act(data: dict[str, Any]) -> HttpResponse:
