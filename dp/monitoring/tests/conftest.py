@@ -6,11 +6,15 @@ from dataclasses import dataclass
 
 import pytest
 
+from dp.cases.tests.factories import ActiveCaseFactory
 from dp.monitoring.models import ColumnMappingProfile
 from dp.monitoring.services import column_mapping_save
 from dp.monitoring.tests.domain.statement_files import HERON_MAPPING
 from dp.payments.models import DirectPaymentAccount
 from dp.payments.tests.factories import BankAccountFactory, PrepaidCardAccountFactory
+from dp.plans.models import PlanLine
+from dp.plans.tests.factories import ApprovedSupportPlanFactory
+from dp.staff.roles import Role
 
 
 @dataclass
@@ -33,3 +37,18 @@ def accounts(db, staff) -> StatementAccounts:  # type: ignore[no-untyped-def]
             actor=staff["payments_officer"], provider="Heron Card Services", mapping=HERON_MAPPING.to_json()
         ),
     )
+
+
+@pytest.fixture
+def account(db, staff) -> DirectPaymentAccount:  # type: ignore[no-untyped-def]
+    """A card account for someone whose approved plan has a Personal Assistant line paid by direct payment
+    (`pa_line`); a test module may define its own `account`."""
+    case = ActiveCaseFactory(worker=staff[Role.SOCIAL_WORKER])
+    ApprovedSupportPlanFactory(case=case, approved_by=staff[Role.TEAM_MANAGER])
+    return PrepaidCardAccountFactory(person=case.person)
+
+
+@pytest.fixture
+def pa_line(account) -> PlanLine:  # type: ignore[no-untyped-def]
+    """The Personal Assistant line of `account`'s person's plan."""
+    return PlanLine.objects.get(plan__case__person=account.person)

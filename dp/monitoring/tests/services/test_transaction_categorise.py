@@ -14,26 +14,13 @@ from dp.monitoring.constants import MatchedBy, MonitoringEventType, TransactionS
 from dp.monitoring.models import Transaction
 from dp.monitoring.tests.factories import TransactionFactory
 from dp.payments.services import contribution_receipt_record
-from dp.payments.tests.factories import PrepaidCardAccountFactory, SignedScheduleFactory
+from dp.payments.tests.factories import SignedScheduleFactory
 from dp.plans.constants import Funding
 from dp.plans.models import PlanLine
 from dp.plans.tests.factories import ApprovedSupportPlanFactory
 from dp.staff.roles import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def account(staff):  # type: ignore[no-untyped-def]
-    """A card account for someone whose approved plan has a Personal Assistant line paid by direct payment."""
-    case = ActiveCaseFactory(worker=staff[Role.SOCIAL_WORKER])
-    ApprovedSupportPlanFactory(case=case, approved_by=staff[Role.TEAM_MANAGER])
-    return PrepaidCardAccountFactory(person=case.person)
-
-
-@pytest.fixture
-def pa_line(account) -> PlanLine:  # type: ignore[no-untyped-def]
-    return PlanLine.objects.get(plan__case__person=account.person)
 
 
 def _jo(account) -> Transaction:  # type: ignore[no-untyped-def]

@@ -5,23 +5,13 @@ from __future__ import annotations
 import pytest
 
 from dp.audit_log.models import Event
-from dp.cases.tests.factories import ActiveCaseFactory
 from dp.monitoring import services
 from dp.monitoring.constants import MatchedBy, MonitoringEventType, TransactionStatus
 from dp.monitoring.tests.factories import TransactionFactory
 from dp.payments.tests.factories import PrepaidCardAccountFactory
 from dp.plans.models import PlanLine
-from dp.plans.tests.factories import ApprovedSupportPlanFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def account(staff):  # type: ignore[no-untyped-def]
-    """A card account for someone whose approved plan has a Personal Assistant line paid by direct payment."""
-    case = ActiveCaseFactory(worker=staff["social_worker"])
-    ApprovedSupportPlanFactory(case=case, approved_by=staff["team_manager"])
-    return PrepaidCardAccountFactory(person=case.person)
 
 
 def _plan_line(account) -> PlanLine:  # type: ignore[no-untyped-def]

@@ -5,28 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dp.cases.tests.factories import ActiveCaseFactory
 from dp.monitoring.constants import MatchedBy, TransactionStatus
 from dp.monitoring.models import Transaction
 from dp.monitoring.tests.factories import TransactionFactory
-from dp.payments.tests.factories import PrepaidCardAccountFactory
-from dp.plans.models import PlanLine
-from dp.plans.tests.factories import ApprovedSupportPlanFactory
 from dp.staff.roles import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def account(staff):  # type: ignore[no-untyped-def]
-    case = ActiveCaseFactory(worker=staff[Role.SOCIAL_WORKER])
-    ApprovedSupportPlanFactory(case=case, approved_by=staff[Role.TEAM_MANAGER])
-    return PrepaidCardAccountFactory(person=case.person)
-
-
-@pytest.fixture
-def pa_line(account) -> PlanLine:  # type: ignore[no-untyped-def]
-    return PlanLine.objects.get(plan__case__person=account.person)
 
 
 def _jo(account) -> Transaction:  # type: ignore[no-untyped-def]
