@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable
 from typing import Any
@@ -831,8 +832,10 @@ def recovery_repay(request: StaffRequest, recovery_id: int) -> HttpResponse:
         recovery = services.recovery_repay_deductions(actor=request.user, recovery=recovery)
         return f"{format_pence(recovery.repaid_pence or 0)} will be repaid to the person in the next payment run"
 
+    to_repay = functools.cache(services.deductions_to_repay)  # for the rows and the warning: read once
+
     def rows(recovery: AuditRecovery) -> list[tuple[str, str]]:
-        amount, _ = services.deductions_to_repay(recovery)
+        amount, _ = to_repay(recovery)
         return [
             ("Taken when the decision was overturned", format_pence(recovery.deductions_taken_pence)),
             ("To repay now", format_pence(amount)),
@@ -845,7 +848,7 @@ def recovery_repay(request: StaffRequest, recovery_id: int) -> HttpResponse:
         act,
         title="Repay the deductions",
         button="Repay in the next payment run",
-        allowed=lambda r: services.deductions_to_repay(r)[1],
+        allowed=lambda r: to_repay(r)[1],
         rows=rows,
         intro=lambda r: [
             "The review overturned this recovery after some of it had been taken from the person's payments. "
@@ -877,8 +880,10 @@ def recovery_rest_by_invoice(request: StaffRequest, recovery_id: int) -> HttpRes
             f"{recovery.invoice_due_on:%-d %B %Y}. Record the money when it is received"
         )
 
+    rest = functools.cache(services.rest_to_invoice)  # for the rows and the warning: read once
+
     def rows(recovery: AuditRecovery) -> list[tuple[str, str]]:
-        left, _ = services.rest_to_invoice(recovery)
+        left, _ = rest(recovery)
         return [("To recover", format_pence(recovery.recoverable_pence)), ("Left to invoice", format_pence(left))]
 
     return _recovery_form(
@@ -888,7 +893,7 @@ def recovery_rest_by_invoice(request: StaffRequest, recovery_id: int) -> HttpRes
         act,
         title="Recover the rest by invoice",
         button="Invoice the rest",
-        allowed=lambda r: services.rest_to_invoice(r)[1],
+        allowed=lambda r: rest(r)[1],
         rows=rows,
         intro=lambda r: [
             "The direct payment has ended, so no payment run will take the rest of this recovery. The deduction is "
