@@ -524,7 +524,7 @@ class NewFinding:
 def _finding_row(finding: RuleFinding, account: _Account, *, as_of: dt.date, now: dt.datetime) -> NewFinding:
     explanation = finding.explanation
     if account.ended_on is not None:
-        why = ": nothing more is paid, so no weeks of payments are kept" if finding.code == "DP-SURPLUS" else ""
+        why = ": nothing more is paid, so no weeks of payments are kept" if finding.code == SURPLUS else ""
         explanation = f"The direct payment ended on {format_date(account.ended_on)}{why}. {explanation}"
     return NewFinding(
         code=finding.code,
