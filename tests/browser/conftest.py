@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from dp.staff.tests.factories import TEST_PASSWORD
 
@@ -32,3 +35,9 @@ def sign_in(page: Page, base_url: str, username: str, password: str = TEST_PASSW
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def pdf_text(data: bytes) -> str:
+    """A PDF's text, with runs of white space as one space."""
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())

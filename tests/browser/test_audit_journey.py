@@ -12,7 +12,6 @@ the instalment.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from pathlib import Path
 
@@ -20,7 +19,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
-from pypdf import PdfReader
 
 from dp.audits.models import AuditRecovery
 from dp.audits.tests.factories import THRESHOLDS, set_audit_policy
@@ -32,7 +30,7 @@ from dp.payments.models import Payment
 from dp.payments.tests.factories import BacsOriginatorFactory, SignedScheduleFactory, set_payment_policy
 from dp.staff.roles import Role
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import pdf_text, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,11 +59,6 @@ def card_statement(card: str, today: dt.date) -> str:
         lines.append(f"TXN,{tid},{card},{on.isoformat()},{amount},{balance},{who},{mcc},{what}")
     lines.append(f"TRAILER,{len(rows)},,,412.50,,,,")
     return "\n".join(lines) + "\n"
-
-
-def pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 def balance(key: str) -> int:

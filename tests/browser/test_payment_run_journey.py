@@ -11,14 +11,12 @@ pypdf) says what the council paid in.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
-from pypdf import PdfReader
 
 from dp.cases.tests.factories import ActiveCaseFactory
 from dp.core import clock
@@ -39,7 +37,7 @@ from dp.payments.tests.factories import (
 from dp.people.tests.factories import PersonFactory
 from dp.staff.roles import Role
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import pdf_text, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,11 +56,6 @@ def download(page: Page, link: Locator) -> bytes:
     with page.expect_download() as info:
         link.click()
     return Path(info.value.path()).read_bytes()
-
-
-def pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 def test_officer_makes_a_run_another_approves_it_the_worker_sends_it_and_the_person_sees_it(  # type: ignore[no-untyped-def]
