@@ -55,22 +55,25 @@ def commitments_for_surplus(account: DirectPaymentAccount, on: dt.date) -> tuple
 def pay_checks(records: list[PayRecord]) -> dict[int, PayCheck]:
     """Each record (not withdrawn) against the minimum wage on its day, as the monitoring check judges it; a
     record whose rates have not been entered is left out."""
-    from dp.assessments.selectors import minimum_wage_on
+    from dp.assessments.domain.national_figures import minimum_wage_for
+    from dp.assessments.selectors import minimum_wage_on, shipped_tables
 
     found: dict[int, PayCheck] = {}
-    rates_on: dict[dt.date, Any] = {}
+    # By the rates table in force (one read of the entered rates per year of rates, not per day worked).
+    rates_from: dict[dt.date, Any] = {}
     for record in records:
         if record.is_withdrawn:
             continue
         try:
-            if record.worked_on not in rates_on:
-                rates_on[record.worked_on] = minimum_wage_on(record.worked_on)
+            table_from = minimum_wage_for(record.worked_on, shipped_tables()).effective_from
+            if table_from not in rates_from:
+                rates_from[table_from] = minimum_wage_on(record.worked_on)
             found[record.pk] = check_pay(
                 hours=record.hours_worked,
                 gross_pay_pence=record.gross_pay_pence,
                 age=age_on(record.pa_date_of_birth, record.worked_on),
                 apprentice_first_year=record.apprentice_first_year,
-                rates=rates_on[record.worked_on],
+                rates=rates_from[table_from],
             )
         except PolicyMissing:
             continue
