@@ -215,7 +215,7 @@ def card_csv_records(stream: IO[Any], *, file_name: str) -> Iterator[CardRecord]
         record_type = row[i_type]
         if record_type == TRAILER:
             values = {name: row[i] for name, i in columns.items()}
-            _check_trailer(values, file_name=file_name, line=line, count=count, total=total)
+            check_trailer(values, file_name=file_name, line=line, count=count, total=total)
             for extra_line, _ in rows:
                 raise StatementFormatError(file_name, extra_line, "record_type", "nothing may follow the TRAILER row")
             return
@@ -296,7 +296,8 @@ def card_csv_records(stream: IO[Any], *, file_name: str) -> Iterator[CardRecord]
     )
 
 
-def _check_trailer(values: dict[str, str], *, file_name: str, line: int, count: int, total: int) -> None:
+def check_trailer(values: dict[str, str], *, file_name: str, line: int, count: int, total: int) -> None:
+    """The TRAILER row's checks (`StatementFormatError` when it does not match the TXN rows)."""
     text = values["transaction_id"]
     if not _COUNT.match(text.strip()):
         raise StatementFormatError(file_name, line, "transaction_id", f"{show(text)} is not the count of TXN rows")
@@ -320,8 +321,3 @@ def _check_trailer(values: dict[str, str], *, file_name: str, line: int, count: 
 def header_columns(row: list[str], *, file_name: str) -> dict[str, int]:
     """Column name -> position, from the header row (line 1); `StatementFormatError` when it is wrong."""
     return _header(row, 1, file_name)
-
-
-def check_trailer(values: dict[str, str], *, file_name: str, line: int, count: int, total: int) -> None:
-    """The TRAILER row's checks (`StatementFormatError` when it does not match the TXN rows)."""
-    _check_trailer(values, file_name=file_name, line=line, count=count, total=total)
