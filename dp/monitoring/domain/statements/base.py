@@ -66,8 +66,7 @@ OCCURRENCE_WINDOW_DAYS = 31
 
 MAX_TEXT_LENGTH = 500
 
-_DEDUP_VERSION = "v1"
-DEDUP_VERSION = _DEDUP_VERSION  # for the importer's database-side fast path, which must give the same keys
+DEDUP_VERSION = "v1"  # the importer's database-side fast path uses it too: it must give the same keys
 _SEPARATOR = "\x1f"  # ASCII unit separator: cannot occur in the cleaned text fields
 PLAIN_POUNDS = re.compile(r"-?[0-9]{1,13}\.[0-9]{2}\Z")
 # Control characters (Unicode category Cc) other than tab, line feed and carriage return.
@@ -257,7 +256,7 @@ def parse_mcc(text: str, where: Where) -> str | None:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256(_SEPARATOR.join((_DEDUP_VERSION, *parts)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return hashlib.sha256(_SEPARATOR.join((DEDUP_VERSION, *parts)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def id_dedup_key(account_reference: str, posted_on_iso: str, amount_pence: int, transaction_id: str) -> str:
@@ -265,7 +264,7 @@ def id_dedup_key(account_reference: str, posted_on_iso: str, amount_pence: int, 
 
     `DedupKeys.key` uses it; a parser's hot path may call it directly (it needs no per-file state).
     """
-    text = f"{_DEDUP_VERSION}\x1fid\x1f{account_reference}\x1f{posted_on_iso}\x1f{amount_pence}\x1f{transaction_id}"
+    text = f"{DEDUP_VERSION}\x1fid\x1f{account_reference}\x1f{posted_on_iso}\x1f{amount_pence}\x1f{transaction_id}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
